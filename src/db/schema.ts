@@ -1,0 +1,75 @@
+// The whole D1 schema, in one file; drizzle-kit generates migrations/ from it.
+//
+// users keeps the full SCIM resource as accepted (JSON) plus the columns Entra's lookups need, each served
+// by one index: (tenant_id, mobile) unique for userName, (tenant_id, external_id) for externalId, the
+// primary key for id, (tenant_id, id) for stable paging. `mobile` is the canonical number (digits only,
+// country code first); since it is digits only it also serves as the case-insensitive userName key.
+//
+// change_events is the outbox: every write inserts its event row in the same db.batch as the user row, so
+// an acknowledged change can never be lost between D1 and the queue.
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    userName: text("user_name").notNull(),
+    mobile: text("mobile").notNull(),
+    externalId: text("external_id"),
+    active: integer("active", { mode: "boolean" }).notNull(),
+    manager: text("manager"),
+    version: integer("version").notNull(),
+    /** The event that wrote this version: lets a batch insert the event only if its update applied. */
+    lastEventId: text("last_event_id").notNull(),
+    resource: text("resource", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("users_tenant_mobile").on(t.tenantId, t.mobile),
+    index("users_tenant_external_id").on(t.tenantId, t.externalId),
+    index("users_tenant_id").on(t.tenantId, t.id),
+  ],
+);
+
+export const CHANGE_TYPES = [
+  "user.created",
+  "user.updated",
+  "user.deactivated",
+  "user.reactivated",
+  "user.deleted",
+] as const;
+export type ChangeType = (typeof CHANGE_TYPES)[number];
+
+export const EVENT_STATES = ["pending", "enqueued", "delivered", "failed", "skipped"] as const;
+export type EventState = (typeof EVENT_STATES)[number];
+
+export const changeEvents = sqliteTable(
+  "change_events",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull(),
+    type: text("type", { enum: CHANGE_TYPES }).notNull(),
+    version: integer("version").notNull(),
+    occurredAt: text("occurred_at").notNull(),
+    /** The body posted to the TeleMessage core (full state, not a diff). */
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    state: text("state", { enum: EVENT_STATES }).notNull().default("pending"),
+    enqueuedAt: text("enqueued_at"),
+    deliveredAt: text("delivered_at"),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+  },
+  (t) => [
+    index("change_events_state_occurred").on(t.state, t.occurredAt),
+    index("change_events_user_version").on(t.tenantId, t.userId, t.version),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUserRow = typeof users.$inferInsert;
+export type ChangeEventRow = typeof changeEvents.$inferSelect;
+export type NewChangeEventRow = typeof changeEvents.$inferInsert;

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { TenantRecord, TenantId, findManager, tenantKey } from "../../src/tenants/record.ts";
+
+describe("tenant allow-list record", () => {
+  it("normalises the tenant id to lower case for the KV key", () => {
+    expect(tenantKey(TenantId.parse(" 72F988BF-86F1-41AF-91AB-2D7CD011DB47 "))).toBe(
+      "tenant:72f988bf-86f1-41af-91ab-2d7cd011db47",
+    );
+  });
+
+  it("rejects a tenant id that is not a GUID", () => {
+    expect(TenantId.safeParse("contoso.onmicrosoft.com").success).toBe(false);
+  });
+
+  it("rejects duplicate manager names that differ only in case", () => {
+    const parsed = TenantRecord.safeParse({ accountId: "A1", name: "Contoso", managers: ["Ann Lee", "ann lee "], enabled: true });
+    expect(parsed.success).toBe(false);
+  });
+
+  it("finds a manager ignoring case and surrounding space, returning the record's spelling", () => {
+    const record = TenantRecord.parse({ accountId: "A1", name: "Contoso", managers: ["Ann Lee"], enabled: true });
+    expect(findManager(record, "  ANN LEE ")).toBe("Ann Lee");
+    expect(findManager(record, "Bob")).toBeUndefined();
+  });
+});
