@@ -1,5 +1,8 @@
+// Worker entry: fetch (the SCIM endpoint). Queue and scheduled handlers join as forwarding lands.
+import { createApp } from "./app.ts";
+
+const app = createApp();
+
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("placeholder");
-  },
+  fetch: app.fetch,
 } satisfies ExportedHandler<Env>;

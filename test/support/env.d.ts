@@ -1,8 +1,12 @@
-// Bindings that only the test configuration adds (test/vitest.config.ts).
+// Bindings that only the test configuration adds (test/vitest.config.ts), and the main module's type so
+// `exports.default` from cloudflare:workers is typed.
 declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     /** JSON of wrangler.toml's [env.production.vars]. */
     PRODUCTION_VARS: string;
+  }
+  interface GlobalProps {
+    mainModule: typeof import("../../src/index.ts");
   }
 }

@@ -1,0 +1,18 @@
+import type { Tenant } from "./users/tenant.ts";
+
+/** Hono's typing of the app: Worker bindings and per-request variables set by middleware. */
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    tenant: Tenant;
+    /** The tenant a token named, set before the allow-list decides; for the log. */
+    tenantId: string;
+    /** Set by the tenant middleware on a refusal; logged, never returned. */
+    authFailure: string;
+    /** Set by onError; logged with the request. */
+    scimType: string;
+    /** Set by onError for storage failures: the SQLite error class only, never its message. */
+    storageError: string;
+  };
+};

@@ -1,0 +1,63 @@
+// Builds the Hono app: request id, request log, body limit, SCIM content type, routes, one onError.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
+import type { AppEnv } from "./app-env.ts";
+import { requireTenant, type RequireTenantOptions } from "./auth/require-tenant.ts";
+import { MAX_BODY_BYTES } from "./config.ts";
+import { renderError, renderNotFound } from "./http/errors.ts";
+import { requestLog, type LogSink } from "./http/request-log.ts";
+import { discoveryRoutes } from "./routes/discovery.ts";
+import { bulkAndMeRoutes, groupsRoutes } from "./routes/unsupported.ts";
+import { usersRoutes } from "./routes/users.ts";
+import { methodNotAllowed as methodNotAllowedError, payloadTooLarge } from "./scim/errors.ts";
+import { SCIM_CONTENT_TYPE } from "./scim/uris.ts";
+
+export type AppOptions = { auth?: RequireTenantOptions; log?: LogSink };
+
+export function createApp(options: AppOptions = {}) {
+  const app = new Hono<AppEnv>({ strict: false });
+
+  app.use(requestId({ limitLength: 64 }));
+  app.use(requestLog(options.log));
+  // Every response is application/scim+json (RFC 7644 §3.1), including those of c.json().
+  app.use(async (c, next) => {
+    await next();
+    if (c.res.headers.get("content-type")?.startsWith("application/json")) {
+      c.res.headers.set("content-type", SCIM_CONTENT_TYPE);
+    }
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw payloadTooLarge(`The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+      },
+    }),
+  );
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (_c, allowed) => {
+        throw methodNotAllowedError(`This endpoint accepts ${allowed.join(", ")}.`, allowed.join(", "));
+      },
+    }),
+  );
+
+  const scim = new Hono<AppEnv>({ strict: false });
+  const tenantGuard = requireTenant(options.auth);
+  scim.use("/Users", tenantGuard);
+  scim.use("/Users/*", tenantGuard);
+  scim.use("/Groups", tenantGuard);
+  scim.use("/Groups/*", tenantGuard);
+  scim.route("/Users", usersRoutes);
+  scim.route("/Groups", groupsRoutes);
+  scim.route("/", discoveryRoutes);
+  scim.route("/", bulkAndMeRoutes);
+  app.route("/scim/v2", scim);
+
+  app.notFound(renderNotFound);
+  app.onError(renderError);
+  return app;
+}

@@ -1,0 +1,132 @@
+// Verification of the bearer token Entra's provisioning service sends (a v1 access token signed by the
+// tenant's Microsoft keys). Pure: the keys and the clock come in, a tagged result goes out, nothing is
+// thrown for a bad token. The precise reason is for the log only; the caller answers one generic 401.
+//
+// Order matters: everything that can be decided from the token alone (algorithm, kid, tenant, issuer,
+// audience, caller, lifetime) is checked before a key is looked up, so a forged or stale token never
+// makes us fetch keys. The signature is checked last, over the very bytes whose claims were read.
+import { compactVerify, decodeJwt, decodeProtectedHeader } from "jose";
+import type { KeySource } from "./jwks-cache.ts";
+import { GUID_PATTERN } from "../tenants/record.ts";
+
+/** The application id of Entra's provisioning service, the only caller we accept. */
+export const ENTRA_PROVISIONING_APP_ID = "00000014-0000-0000-c000-000000000000";
+/** Microsoft signs these tokens with RS256 only; anything else is an algorithm-confusion attempt. */
+export const REQUIRED_ALG = "RS256";
+export const DEFAULT_MAX_SKEW_SECONDS = 300;
+// Entra's tokens are a few KB; a larger "token" is not worth decoding.
+const MAX_TOKEN_LENGTH = 16 * 1024;
+
+/** The v1 issuer of a tenant's tokens, exactly as Entra writes it (https, trailing slash). */
+export const entraIssuer = (tenantId: string): string => `https://sts.windows.net/${tenantId}/`;
+// Exact apart from the GUID's case; no `i` flag, so the scheme and host must be as Entra writes them.
+const ISSUER_PATTERN =
+  /^https:\/\/sts\.windows\.net\/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\/$/;
+const COMPACT_JWS_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+export type TokenFailure =
+  | "malformed"
+  | "alg_not_allowed"
+  | "missing_kid"
+  | "bad_tid"
+  | "bad_issuer"
+  | "issuer_tenant_mismatch"
+  | "bad_audience"
+  | "bad_appid"
+  | "missing_exp"
+  | "expired"
+  | "not_yet_valid"
+  | "keys_unavailable"
+  | "unknown_kid"
+  | "bad_signature";
+
+export type TokenResult =
+  | { ok: true; tenantId: string; expiresAt: number; claims: Record<string, unknown> }
+  | { ok: false; reason: TokenFailure };
+
+export interface VerifyOptions {
+  /** Accepted `aud` values; empty accepts nothing. */
+  audiences: readonly string[];
+  keys: KeySource;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  maxSkewSeconds?: number;
+}
+
+const fail = (reason: TokenFailure): TokenResult => ({ ok: false, reason });
+
+export async function verifyEntraToken(token: string, opts: VerifyOptions): Promise<TokenResult> {
+  if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS_PATTERN.test(token)) {
+    return fail("malformed");
+  }
+
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    return fail("malformed");
+  }
+  if (header.alg !== REQUIRED_ALG) return fail("alg_not_allowed");
+  const kid = header.kid;
+  if (typeof kid !== "string" || kid === "") return fail("missing_kid");
+
+  let claims: Record<string, unknown>;
+  try {
+    claims = decodeJwt(token);
+  } catch {
+    return fail("malformed");
+  }
+
+  const checked = checkClaims(claims, opts);
+  if (typeof checked === "string") return fail(checked);
+  const { tenantId, exp } = checked;
+
+  let key: Awaited<ReturnType<KeySource["getKey"]>>;
+  try {
+    key = await opts.keys.getKey(tenantId, kid);
+  } catch {
+    return fail("keys_unavailable");
+  }
+  if (key === "unavailable") return fail("keys_unavailable");
+  if (key === undefined) return fail("unknown_kid");
+
+  try {
+    await compactVerify(token, key, { algorithms: [REQUIRED_ALG] });
+  } catch {
+    return fail("bad_signature");
+  }
+  return { ok: true, tenantId, expiresAt: exp * 1000, claims };
+}
+
+/** The checks that need no key; returns the tenant and expiry, or why the token is refused. */
+function checkClaims(
+  claims: Record<string, unknown>,
+  opts: Pick<VerifyOptions, "audiences" | "now" | "maxSkewSeconds">,
+): { tenantId: string; exp: number } | TokenFailure {
+  const { tid, iss, aud, appid, exp, nbf } = claims;
+  if (typeof tid !== "string" || !GUID_PATTERN.test(tid)) return "bad_tid";
+  const tenantId = tid.toLowerCase();
+
+  const issuer = typeof iss === "string" ? ISSUER_PATTERN.exec(iss) : null;
+  if (!issuer) return "bad_issuer";
+  if (issuer[1]?.toLowerCase() !== tenantId) return "issuer_tenant_mismatch";
+
+  const audiences = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
+  if (!audiences.some((a) => typeof a === "string" && opts.audiences.includes(a))) return "bad_audience";
+
+  // Absent in some token shapes, but when present it must name the provisioning service.
+  if (appid !== undefined && appid !== ENTRA_PROVISIONING_APP_ID) return "bad_appid";
+
+  if (exp === undefined) return "missing_exp";
+  if (!isNumericDate(exp) || (nbf !== undefined && !isNumericDate(nbf))) return "malformed";
+  const notBefore = nbf as number | undefined;
+  const skew = Math.max(0, opts.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS);
+  const nowSeconds = Math.floor(opts.now() / 1000);
+  // RFC 7519 §4.1.4: not accepted "on or after" exp.
+  if (exp <= nowSeconds - skew) return "expired";
+  if (notBefore !== undefined && notBefore > nowSeconds + skew) return "not_yet_valid";
+
+  return { tenantId, exp };
+}
+
+const isNumericDate = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);

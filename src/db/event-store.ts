@@ -1,0 +1,37 @@
+// The outbox table's writes. An event is inserted in the same db.batch as the user change it describes;
+// the conditional forms insert it only if that change applied, so a lost race leaves no event behind.
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { changeEvents, users, type NewChangeEventRow } from "./schema.ts";
+
+export const insertEvent = (db: Db, event: NewChangeEventRow) => db.insert(changeEvents).values(event);
+
+// INSERT ... SELECT lists every column of change_events in table order (drizzle's insert-select takes the
+// whole column list); the WHERE EXISTS guard makes the row appear only if the guarded user write applied.
+const conditionalInsert = (db: Db, event: NewChangeEventRow, guard: SQL) =>
+  db.insert(changeEvents).select(sql`
+    SELECT ${event.id}, ${event.tenantId}, ${event.userId}, ${event.type}, ${event.version}, ${event.occurredAt},
+           ${JSON.stringify(event.payload)}, 'pending', NULL, NULL, 0, NULL, NULL
+    WHERE EXISTS (SELECT 1 FROM ${users} WHERE ${guard})`);
+
+/** After an UPDATE ... SET last_event_id = event.id: inserts only if that update applied. */
+export const insertEventIfWritten = (db: Db, event: NewChangeEventRow) =>
+  conditionalInsert(
+    db,
+    event,
+    sql`${users.tenantId} = ${event.tenantId} AND ${users.id} = ${event.userId} AND ${users.lastEventId} = ${event.id}`,
+  );
+
+/** Before a DELETE ... WHERE version = v: inserts only if the user is still at version v. */
+export const insertEventIfAtVersion = (db: Db, event: NewChangeEventRow, version: number) =>
+  conditionalInsert(
+    db,
+    event,
+    sql`${users.tenantId} = ${event.tenantId} AND ${users.id} = ${event.userId} AND ${users.version} = ${version}`,
+  );
+
+export const markEnqueued = (db: Db, ids: string[], at: string) =>
+  db
+    .update(changeEvents)
+    .set({ state: "enqueued", enqueuedAt: at })
+    .where(and(inArray(changeEvents.id, ids), eq(changeEvents.state, "pending")));

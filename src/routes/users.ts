@@ -1,0 +1,86 @@
+// /Users (RFC 7644 §3.2-§3.6). Handlers validate, call one use case, render; rules live in users/ and scim/.
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env.ts";
+import { openDb } from "../db/client.ts";
+import { relayAfterResponse } from "../outbox/relay.ts";
+import { scimValidator } from "../http/scim-validator.ts";
+import { requireScimJson } from "../http/scim-json.ts";
+import { parseAttributeSelection, selectAttributes } from "../scim/attribute-selection.ts";
+import { parsePage } from "../scim/paging.ts";
+import { listResponse, toScimUser, versionTag } from "../scim/user-resource.ts";
+import { parseUserFilter } from "../scim/user-filter.ts";
+import type { UserRow } from "../db/schema.ts";
+import type { UserDeps } from "../users/deps.ts";
+import { getUser, listUsers } from "../users/read-users.ts";
+import { createUser, deleteUser, patchUser, replaceUser, type WriteResult } from "../users/write-user.ts";
+
+const ListQuery = z.looseObject({
+  filter: z.string().optional(),
+  startIndex: z.string().optional(),
+  count: z.string().optional(),
+  attributes: z.string().optional(),
+  excludedAttributes: z.string().optional(),
+});
+
+const ProjectionQuery = z.looseObject({
+  attributes: z.string().optional(),
+  excludedAttributes: z.string().optional(),
+});
+
+const JsonBody = z.unknown();
+
+export const scimBaseUrl = (c: Context) => `${new URL(c.req.url).origin}/scim/v2`;
+
+const depsOf = (c: Context<AppEnv>): UserDeps => ({
+  db: openDb(c.env.DB),
+  now: () => new Date(),
+  newId: () => crypto.randomUUID(),
+});
+
+function render(c: Context<AppEnv>, user: UserRow, query: { attributes?: string; excludedAttributes?: string } = {}) {
+  const selection = parseAttributeSelection(query.attributes, query.excludedAttributes);
+  return selectAttributes(toScimUser(user, scimBaseUrl(c)), selection);
+}
+
+function written(c: Context<AppEnv>, result: WriteResult) {
+  if (result.event) relayAfterResponse(c, [result.event]);
+  c.header("ETag", versionTag(result.user.version));
+}
+
+export const usersRoutes = new Hono<AppEnv>()
+  .get("/", scimValidator("query", ListQuery), async (c) => {
+    const query = c.req.valid("query");
+    const criteria = query.filter === undefined ? [] : parseUserFilter(query.filter);
+    const page = parsePage(query.startIndex, query.count);
+    const { total, rows } = await listUsers(depsOf(c), c.var.tenant, criteria, page);
+    const resources = rows.map((row) => render(c, row, query));
+    return c.json(listResponse(resources, total, page.startIndex));
+  })
+  .post("/", requireScimJson, scimValidator("json", JsonBody), async (c) => {
+    const result = await createUser(depsOf(c), c.var.tenant, c.req.valid("json"));
+    written(c, result);
+    const body = render(c, result.user);
+    c.header("Location", `${scimBaseUrl(c)}/Users/${result.user.id}`);
+    return c.json(body, 201);
+  })
+  .get("/:id", scimValidator("query", ProjectionQuery), async (c) => {
+    const user = await getUser(depsOf(c), c.var.tenant, c.req.param("id"));
+    c.header("ETag", versionTag(user.version));
+    return c.json(render(c, user, c.req.valid("query")));
+  })
+  .put("/:id", requireScimJson, scimValidator("json", JsonBody), async (c) => {
+    const result = await replaceUser(depsOf(c), c.var.tenant, c.req.param("id"), c.req.valid("json"));
+    written(c, result);
+    return c.json(render(c, result.user));
+  })
+  .patch("/:id", requireScimJson, scimValidator("json", JsonBody), async (c) => {
+    const result = await patchUser(depsOf(c), c.var.tenant, c.req.param("id"), c.req.valid("json"));
+    written(c, result);
+    return c.json(render(c, result.user));
+  })
+  .delete("/:id", async (c) => {
+    const result = await deleteUser(depsOf(c), c.var.tenant, c.req.param("id"));
+    if (result.event) relayAfterResponse(c, [result.event]);
+    return c.body(null, 204);
+  });

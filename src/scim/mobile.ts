@@ -1,0 +1,157 @@
+// The user's mobile number is their identity at TeleMessage: userName (and usually externalId) carries it
+// in international format, digits only, country code first (ITU-T E.164 without the "+").
+// We check that a number is *possible* for its country code (its length), never that it is assigned:
+// the examples in TeleMessage's setup guide (11234567890, 441234567890, 85212345678) are fictitious and
+// must be accepted.
+//
+// Metadata: `libphonenumber-js/min`, the smallest bundle that still carries country calling codes and
+// possible lengths (~30 kB gzipped with its metadata, against ~70 kB for /max); /max and /mobile add
+// per-type patterns we do not use, because we never ask whether a number is valid or a mobile.
+//
+// Details are written for the Entra admin who must fix the attribute mapping. They never echo the
+// number: a detail describes the problem, and the only example given is a fixed, fictitious one.
+import { Metadata, parsePhoneNumberWithError, validatePhoneNumberLength } from "libphonenumber-js/min";
+import type { CountryCode } from "libphonenumber-js/min";
+import metadata from "libphonenumber-js/min/metadata";
+
+export type CanonicalMobile = { ok: true; mobile: string } | { ok: false; detail: string };
+
+/** ITU-T E.164: an international number has at most 15 digits. */
+const E164_MAX_DIGITS = 15;
+/** Longer input is not a phone number however it is punctuated; stops work on junk early. */
+const MAX_INPUT_LENGTH = 64;
+/** Separators people (and spreadsheets) put in numbers: spaces, dashes, dots, brackets. */
+const SEPARATORS = /[\s\-.()]/g;
+const NON_GEOGRAPHIC = "001";
+
+const EXPECTED =
+  "userName must be the mobile number in international format, country code first, digits only (e.g. 441234567890)";
+const NATIONAL_FORMAT =
+  "The mobile number is in national format (it starts with 0); write it in international format with the " +
+  "country code first, e.g. UK 0123 456 7890 -> 441234567890";
+
+const TRUNK_PREFIX =
+  "After the country code, the mobile number starts with a national prefix (such as the trunk prefix 0) that " +
+  "international format omits, e.g. UK +44 (0)1234 567890 -> 441234567890";
+
+const fail = (detail: string): CanonicalMobile => ({ ok: false, detail });
+
+/**
+ * The canonical form of a mobile number given as userName: digits only, country code first.
+ *
+ * Accepted decoration: a leading "+", and spaces, dashes, dots and brackets anywhere ("+44 (1234) 567-890").
+ * A leading "00" is read as the international call prefix (the ITU-T recommended one, which most of Europe
+ * dials for "+"): "00441234567890" is 441234567890. This is unambiguous because no country code starts with 0.
+ * Other exit codes ("011" from the US) are not guessed at: they read as national format and are rejected.
+ */
+export function canonicalMobile(userName: string): CanonicalMobile {
+  const input = userName.trim();
+  if (input === "") return fail(`The mobile number is empty; ${EXPECTED}.`);
+  if (input.length > MAX_INPUT_LENGTH) return fail(`The mobile number is too long; ${EXPECTED}.`);
+  if (/\p{L}/u.test(input)) return fail(`The mobile number contains letters; ${EXPECTED}.`);
+  const plus = input.startsWith("+");
+  const body = plus ? input.slice(1) : input;
+  const digitsAndSeparators = body.replace(SEPARATORS, "");
+  if (!/^\d*$/.test(digitsAndSeparators)) {
+    return fail(
+      `The mobile number contains characters other than digits, spaces, dashes, dots, brackets and a leading '+'; ${EXPECTED}.`,
+    );
+  }
+  if (digitsAndSeparators === "") return fail(`The mobile number has no digits; ${EXPECTED}.`);
+
+  let digits = digitsAndSeparators;
+  if (!plus && digits.startsWith("00")) digits = digits.slice(2);
+  else if (!plus && digits.startsWith("0")) return fail(NATIONAL_FORMAT);
+  if (digits === "" || digits.startsWith("0")) {
+    return fail(`The mobile number does not start with a country code (country codes never start with 0); ${EXPECTED}.`);
+  }
+  // "+44 (0)1234 567890": the bracketed trunk prefix belongs to national dialling only.
+  if (/\(\s*0\s*\)/.test(body)) return fail(TRUNK_PREFIX);
+  return checkPossible(digits);
+}
+
+/**
+ * For filters: the canonical number if `value` is a possible mobile number, else undefined. A GUID or any
+ * other non-number is not an error in a filter; it simply matches no user.
+ */
+export function mobileForLookup(value: unknown): string | undefined {
+  // An unquoted number in a filter may arrive as a JS number; only integers can be phone numbers.
+  if (typeof value === "number") return Number.isSafeInteger(value) && value > 0 ? lookup(String(value)) : undefined;
+  return typeof value === "string" ? lookup(value) : undefined;
+}
+
+function lookup(value: string): string | undefined {
+  const result = canonicalMobile(value);
+  return result.ok ? result.mobile : undefined;
+}
+
+function checkPossible(digits: string): CanonicalMobile {
+  const callingCode = countryCallingCode(digits);
+  if (callingCode === undefined) {
+    return fail(
+      "The mobile number does not start with a known country code (e.g. 1 for US, 44 for GB, 852 for HK); " +
+        `${EXPECTED}.`,
+    );
+  }
+  const where = describeCallingCode(callingCode);
+  const expected = expectedLengths(callingCode);
+  if (digits.length > E164_MAX_DIGITS) {
+    return fail(`The mobile number is too long for ${where}${expected}; an international number has at most 15 digits.`);
+  }
+  switch (validatePhoneNumberLength(`+${digits}`)) {
+    case undefined:
+      break;
+    case "TOO_SHORT":
+      return fail(`The mobile number is too short for ${where}${expected}.`);
+    case "TOO_LONG":
+      return fail(`The mobile number is too long for ${where}${expected}.`);
+    default:
+      return fail(`The mobile number has an impossible length for ${where}${expected}.`);
+  }
+  // libphonenumber strips a national (trunk or carrier) prefix written after the country code, as in
+  // "+44 01234 567890", and then calls the rest possible. Keeping those digits would store a key that never
+  // matches the same number written correctly, so the admin is asked to drop them.
+  if (nationalNumber(digits) !== digits.slice(callingCode.length)) return fail(TRUNK_PREFIX);
+  return { ok: true, mobile: digits };
+}
+
+function nationalNumber(digits: string): string | undefined {
+  try {
+    return parsePhoneNumberWithError(`+${digits}`).nationalNumber;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Country calling codes are a prefix code (ITU-T E.164): at most one of the first 1-3 digits matches. */
+function countryCallingCode(digits: string): string | undefined {
+  for (let length = 1; length <= 3; length++) {
+    const prefix = digits.slice(0, length);
+    if (metadata.country_calling_codes[prefix] !== undefined) return prefix;
+  }
+  return undefined;
+}
+
+/** The main region for a calling code is listed first ("1" -> US, "44" -> GB). */
+function mainRegion(callingCode: string): string | undefined {
+  return metadata.country_calling_codes[callingCode]?.[0];
+}
+
+function describeCallingCode(callingCode: string): string {
+  const region = mainRegion(callingCode);
+  const label = region === undefined || region === NON_GEOGRAPHIC ? "non-geographic" : region;
+  return `country code ${callingCode} (${label})`;
+}
+
+/** ": expected 7, 9 or 10 digits after the country code", from the region's possible lengths. */
+function expectedLengths(callingCode: string): string {
+  const region = mainRegion(callingCode);
+  if (region === undefined || region === NON_GEOGRAPHIC) return "";
+  const plan = new Metadata();
+  plan.selectNumberingPlan(region as CountryCode);
+  const lengths = plan.numberingPlan?.possibleLengths() ?? [];
+  if (lengths.length === 0) return "";
+  const list =
+    lengths.length === 1 ? String(lengths[0]) : `${lengths.slice(0, -1).join(", ")} or ${String(lengths.at(-1))}`;
+  return `: expected ${list} digits after the country code`;
+}

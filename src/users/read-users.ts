@@ -1,0 +1,49 @@
+// The read use cases: one user by id, and the filtered, paged list Entra uses to match users.
+import type { UserRow } from "../db/schema.ts";
+import { findUserById, findUsers, type UserMatch } from "../db/user-store.ts";
+import { mobileForLookup } from "../scim/mobile.ts";
+import type { Page } from "../scim/paging.ts";
+import type { UserCriterion } from "../scim/user-filter.ts";
+import type { UserDeps } from "./deps.ts";
+import type { Tenant } from "./tenant.ts";
+import { userNotFound } from "./write-user.ts";
+
+export async function getUser(deps: UserDeps, tenant: Tenant, id: string): Promise<UserRow> {
+  const user = await findUserById(deps.db, tenant.tenantId, id);
+  if (!user) throw userNotFound();
+  return user;
+}
+
+export async function listUsers(
+  deps: UserDeps,
+  tenant: Tenant,
+  criteria: UserCriterion[],
+  page: Page,
+): Promise<{ total: number; rows: UserRow[] }> {
+  const matches = toMatches(criteria);
+  if (!matches) return { total: 0, rows: [] };
+  return findUsers(deps.db, tenant.tenantId, matches, page.startIndex - 1, page.count);
+}
+
+/**
+ * Filter criteria as store lookups, or undefined when nothing can match: a userName that is not a
+ * possible mobile number (Entra's Test Connection probes with a random GUID) is "no match", not an error,
+ * and matches by the canonical number exactly as the uniqueness check does.
+ */
+function toMatches(criteria: UserCriterion[]): UserMatch[] | undefined {
+  const matches: UserMatch[] = [];
+  for (const { attribute, value } of criteria) {
+    if (attribute === "userName") {
+      const mobile = mobileForLookup(value);
+      if (mobile === undefined) return undefined;
+      matches.push({ mobile });
+    } else if (attribute === "active") {
+      if (typeof value !== "boolean") return undefined;
+      matches.push({ active: value });
+    } else {
+      if (typeof value !== "string") return undefined;
+      matches.push(attribute === "externalId" ? { externalId: value } : attribute === "id" ? { id: value } : { displayName: value });
+    }
+  }
+  return matches;
+}

@@ -1,0 +1,120 @@
+// The write use cases: create, replace (PUT), patch, delete. Each is one atomic db.batch holding the user
+// change and its change event (D1 has no interactive transactions). Uniqueness is decided by the unique
+// index, and lost updates are prevented by `WHERE version = ?` plus a retry, never by read-then-write.
+import { insertEvent, insertEventIfAtVersion, insertEventIfWritten } from "../db/event-store.ts";
+import { toScimStorageError } from "../db/errors.ts";
+import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
+import { deleteUserIfVersion, findUserById, insertUser, updateUserIfVersion } from "../db/user-store.ts";
+import { notFound, unavailable } from "../scim/errors.ts";
+import { applyUserPatch, isSameResource } from "../scim/user-patch.ts";
+import { parseUserResource } from "../scim/user-schema.ts";
+import { buildChangeEvent, changeTypeOf } from "./change-event.ts";
+import type { UserDeps } from "./deps.ts";
+import { applyProfile } from "./profile.ts";
+import type { Tenant } from "./tenant.ts";
+
+export type WriteResult = { user: UserRow; event?: NewChangeEventRow };
+
+const DUPLICATE = "A user with this mobile number (userName) already exists in this tenant.";
+/** Attempts for a versioned write under contention; each is one read and one batch. */
+const MAX_ATTEMPTS = 64;
+
+export const userNotFound = () => notFound("No user with this id exists in this tenant.");
+
+export async function createUser(deps: UserDeps, tenant: Tenant, body: unknown): Promise<WriteResult> {
+  const resource = parseUserResource(body);
+  const columns = applyProfile(resource, tenant);
+  const at = deps.now().toISOString();
+  const user: UserRow = {
+    id: deps.newId(),
+    tenantId: tenant.tenantId,
+    ...columns,
+    version: 1,
+    lastEventId: deps.newId(),
+    resource,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const event = buildChangeEvent(user.lastEventId, "user.created", user, tenant, at);
+  try {
+    await deps.db.batch([insertUser(deps.db, user), insertEvent(deps.db, event)]);
+  } catch (error) {
+    throw toScimStorageError(error, DUPLICATE);
+  }
+  return { user, event };
+}
+
+export function replaceUser(deps: UserDeps, tenant: Tenant, id: string, body: unknown): Promise<WriteResult> {
+  const resource = parseUserResource(body);
+  return updateWithRetry(deps, tenant, id, () => resource);
+}
+
+export function patchUser(deps: UserDeps, tenant: Tenant, id: string, body: unknown): Promise<WriteResult> {
+  return updateWithRetry(deps, tenant, id, (current) => parseUserResource(applyUserPatch(current.resource, body)));
+}
+
+async function updateWithRetry(
+  deps: UserDeps,
+  tenant: Tenant,
+  id: string,
+  change: (current: UserRow) => Record<string, unknown>,
+): Promise<WriteResult> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const current = await findUserById(deps.db, tenant.tenantId, id);
+    if (!current) throw userNotFound();
+    const resource = change(current);
+    // A change that changes nothing writes nothing and emits no event (Entra re-sends unchanged values).
+    if (isSameResource(resource, current.resource)) return { user: current };
+    const at = deps.now().toISOString();
+    const next: UserRow = {
+      ...current,
+      ...applyProfile(resource, tenant),
+      resource,
+      version: current.version + 1,
+      lastEventId: deps.newId(),
+      updatedAt: at,
+    };
+    const event = buildChangeEvent(next.lastEventId, changeTypeOf(current, next), next, tenant, at);
+    let applied: boolean;
+    try {
+      const [update] = await deps.db.batch([
+        updateUserIfVersion(deps.db, next, current.version),
+        insertEventIfWritten(deps.db, event),
+      ]);
+      applied = update.meta.changes === 1;
+    } catch (error) {
+      throw toScimStorageError(error, DUPLICATE);
+    }
+    if (applied) return { user: next, event };
+    await backOff(attempt);
+  }
+  throw unavailable("The user is being changed by other requests right now; retry shortly.", 1);
+}
+
+export async function deleteUser(deps: UserDeps, tenant: Tenant, id: string): Promise<WriteResult> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const current = await findUserById(deps.db, tenant.tenantId, id);
+    if (!current) throw userNotFound();
+    const at = deps.now().toISOString();
+    // The deletion is a version of its own, so the core can order it after every earlier state.
+    const gone: UserRow = { ...current, version: current.version + 1, updatedAt: at };
+    const event = buildChangeEvent(deps.newId(), "user.deleted", gone, tenant, at);
+    let applied: boolean;
+    try {
+      const [, removal] = await deps.db.batch([
+        insertEventIfAtVersion(deps.db, event, current.version),
+        deleteUserIfVersion(deps.db, tenant.tenantId, id, current.version),
+      ]);
+      applied = removal.meta.changes === 1;
+    } catch (error) {
+      throw toScimStorageError(error, DUPLICATE);
+    }
+    if (applied) return { user: gone, event };
+    await backOff(attempt);
+  }
+  throw unavailable("The user is being changed by other requests right now; retry shortly.", 1);
+}
+
+/** Lost a version race: retry at once a few times, then spread the contenders out a little. */
+const backOff = (attempt: number) =>
+  attempt < 3 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt * 2)));

@@ -1,0 +1,58 @@
+// Section 8: one structured line per request, with no phone number, e-mail or token in it.
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { allowTenant, BASE, devToken, entraUser, newTenantId } from "../support/gateway.ts";
+
+describe("request log", () => {
+  it("writes one JSON line per request with id, tenant, route, status and duration, and no personal data", async () => {
+    const lines: string[] = [];
+    const app = createApp({ log: (line) => lines.push(line) });
+    const tenantId = newTenantId();
+    await allowTenant(tenantId);
+    const token = await devToken(tenantId);
+    const send = async (method: string, path: string, body?: unknown) => {
+      const ctx = createExecutionContext();
+      const res = await app.request(
+        `${BASE}${path}`,
+        {
+          method,
+          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        },
+        env,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return res;
+    };
+    const created = await send("POST", "/Users", entraUser("11234567890"));
+    await send("POST", "/Users", entraUser("11234567890"));
+    await send("GET", "/Users?filter=userName+eq+%2211234567890%22");
+    await send("POST", "/Users", entraUser("0123 456 7890"));
+
+    expect(lines).toHaveLength(4);
+    const [first, duplicate, lookup, refused] = lines.map((l) => JSON.parse(l));
+    expect(first).toMatchObject({ msg: "request", tenant: tenantId, method: "POST", route: "/scim/v2/Users", status: 201 });
+    expect(first.requestId).toBe(created.headers.get("x-request-id"));
+    expect(typeof first.durationMs).toBe("number");
+    expect(duplicate).toMatchObject({ status: 409, scimType: "uniqueness" });
+    expect(lookup).toMatchObject({ method: "GET", status: 200 });
+    expect(refused).toMatchObject({ status: 400, scimType: "invalidValue" });
+    const all = lines.join("\n");
+    for (const secret of ["11234567890", "1234567890", "ann.lee@contoso.example", token.slice(0, 20), "4567890"]) {
+      expect(all).not.toContain(secret);
+    }
+  });
+
+  it("records the precise reason for a refused token in the log only", async () => {
+    const lines: string[] = [];
+    const app = createApp({ log: (line) => lines.push(line) });
+    const res = await app.request(`${BASE}/Users`, { headers: { Authorization: "Bearer eyJhbGciOiJub25lIn0.e30." } }, env, createExecutionContext());
+    expect(res.status).toBe(401);
+    const body = await res.text();
+    const line = JSON.parse(lines[0] ?? "{}");
+    expect(line.authFailure).toBeTruthy();
+    expect(body).not.toContain(line.authFailure);
+  });
+});

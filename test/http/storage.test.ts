@@ -1,0 +1,70 @@
+// Section 7: one atomic batch per write with its change event; each of Entra's lookups is one indexed query.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { connectedTenant, entraUser } from "../support/gateway.ts";
+
+const eventsOf = async (tenantId: string) =>
+  (
+    await env.DB.prepare("SELECT type, version, payload FROM change_events WHERE tenant_id = ? ORDER BY occurred_at, version")
+      .bind(tenantId)
+      .all<{ type: string; version: number; payload: string }>()
+  ).results.map((e) => ({ ...e, payload: JSON.parse(e.payload) }));
+
+const patch = (...Operations: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations });
+
+describe("change events", () => {
+  it("records one event per write with its type and version, and none for a no-op or a refused write", async () => {
+    const { tenantId, scim } = await connectedTenant({ managers: ["Ann Manager", "Bob Boss"] });
+    const created = await scim("POST", "/Users", entraUser("11234567890"));
+    const path = `/Users/${created.body.id}`;
+    await scim("PATCH", path, patch({ op: "Replace", path: "name.givenName", value: "Annie" }));
+    await scim("PATCH", path, patch({ op: "Replace", path: "name.givenName", value: "Annie" }));
+    await scim("PATCH", path, patch({ op: "Replace", path: "displayName", value: "Nobody" }));
+    await scim("POST", "/Users", entraUser("11234567890"));
+    await scim("PATCH", path, patch({ op: "Replace", path: "active", value: "False" }));
+    await scim("PATCH", path, patch({ op: "Replace", path: "active", value: "True" }));
+    await scim("PATCH", path, patch({ op: "Replace", path: "displayName", value: "Bob Boss" }));
+    await scim("DELETE", path);
+    const events = await eventsOf(tenantId);
+    expect(events.map((e) => [e.type, e.version])).toEqual([
+      ["user.created", 1],
+      ["user.updated", 2],
+      ["user.deactivated", 3],
+      ["user.reactivated", 4],
+      ["user.updated", 5],
+      ["user.deleted", 6],
+    ]);
+    expect(events[4]?.payload).toMatchObject({ manager: "Bob Boss", mobile: "11234567890", accountId: "TM-1001", tenantId });
+    expect(events[0]?.payload.user).toMatchObject({ givenName: "Ann", workEmail: "ann.lee@contoso.example", active: true });
+  });
+
+  it("writes neither the user nor an event when the batch fails on a duplicate", async () => {
+    const { tenantId, scim } = await connectedTenant();
+    await scim("POST", "/Users", entraUser("11234567890"));
+    expect((await scim("POST", "/Users", entraUser("11234567890", { externalId: "other" }))).status).toBe(409);
+    const users = await env.DB.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>();
+    expect(users?.n).toBe(1);
+    expect((await eventsOf(tenantId)).length).toBe(1);
+  });
+});
+
+describe("query plans", () => {
+  const plan = async (sql: string) =>
+    (await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind("t", "v").all<{ detail: string }>()).results.map((r) => r.detail).join("; ");
+
+  it.each([
+    ["userName", "SELECT * FROM users WHERE tenant_id = ? AND mobile = ?", "users_tenant_mobile"],
+    ["externalId", "SELECT * FROM users WHERE tenant_id = ? AND external_id = ?", "users_tenant_external_id"],
+    ["id", "SELECT * FROM users WHERE tenant_id = ? AND id = ?", "sqlite_autoindex_users_1"],
+  ])("looks up by %s through an index, not a scan", async (_name, sql, indexName) => {
+    const detail = await plan(sql);
+    expect(detail).toContain(indexName);
+    expect(detail).not.toMatch(/SCAN users(?! USING)/);
+  });
+
+  it("pages a tenant's users in id order through an index", async () => {
+    const detail = await plan("SELECT * FROM users WHERE tenant_id = ? AND ? IS NOT NULL ORDER BY id LIMIT 100");
+    expect(detail).toContain("users_tenant_id");
+    expect(detail).not.toContain("TEMP B-TREE");
+  });
+});
