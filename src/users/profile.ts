@@ -17,7 +17,7 @@ export type ProfileColumns = {
 export function applyProfile(resource: Record<string, unknown>, tenant: Tenant): ProfileColumns {
   const userName = resource.userName as string;
   const mobile = canonicalMobile(userName);
-  if (!mobile.ok) throw invalidValue(`userName must be the user's mobile number in international format, digits only: ${mobile.detail}`);
+  if (!mobile.ok) throw invalidValue(`userName: ${mobile.detail}`);
   return {
     userName,
     mobile: mobile.mobile,

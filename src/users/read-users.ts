@@ -38,8 +38,9 @@ function toMatches(criteria: UserCriterion[]): UserMatch[] | undefined {
       if (mobile === undefined) return undefined;
       matches.push({ mobile });
     } else if (attribute === "active") {
-      if (typeof value !== "boolean") return undefined;
-      matches.push({ active: value });
+      const active = typeof value === "string" ? { true: true, false: false }[value.toLowerCase()] : value;
+      if (typeof active !== "boolean") return undefined;
+      matches.push({ active });
     } else {
       if (typeof value !== "string") return undefined;
       matches.push(attribute === "externalId" ? { externalId: value } : attribute === "id" ? { id: value } : { displayName: value });

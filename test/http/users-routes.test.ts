@@ -74,3 +74,13 @@ describe("/Users", () => {
     expect(got.body).toMatchObject(extra);
   });
 });
+
+describe("filtering on active", () => {
+  it("matches active given as a boolean or as the string Entra's legacy shape uses", async () => {
+    const { scim } = await connectedTenant();
+    await scim("POST", "/Users", entraUser("11234567890", { active: false }));
+    await scim("POST", "/Users", entraUser("11234567891"));
+    expect((await scim("GET", "/Users?filter=active+eq+false")).body.totalResults).toBe(1);
+    expect((await scim("GET", "/Users?filter=active+eq+%22True%22")).body.totalResults).toBe(1);
+  });
+});
