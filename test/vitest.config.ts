@@ -1,27 +1,45 @@
-// Runs every test inside workerd with the real local D1/KV/Queue bindings from wrangler.toml.
+// Two projects. "workers": every test of the Worker, inside workerd with the real local D1/KV/Queue
+// bindings from wrangler.toml. "node": the command-line tools (they run on Node and drive wrangler).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
 import { readProductionVars } from "./support/wrangler-environments.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 export default defineConfig(async () => ({
   root,
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: `${root}/wrangler.toml` },
-      miniflare: {
-        bindings: {
-          TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
-          // The production [vars], so a test can prove that production does not trust the dev key.
-          PRODUCTION_VARS: readProductionVars(`${root}/wrangler.toml`),
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: `${root}/wrangler.toml` },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
+                // The production [vars], so a test can prove that production does not trust the dev key.
+                PRODUCTION_VARS: readProductionVars(`${root}/wrangler.toml`),
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          root,
+          include: ["test/unit/**/*.test.ts", "test/http/**/*.test.ts"],
+          setupFiles: ["test/support/apply-migrations.ts"],
         },
       },
-    }),
-  ],
-  test: {
-    include: ["test/**/*.test.ts"],
-    setupFiles: ["test/support/apply-migrations.ts"],
+      {
+        test: {
+          name: "node",
+          root,
+          environment: "node",
+          include: ["test/node/**/*.test.ts"],
+          testTimeout: 60_000,
+        },
+      },
+    ],
   },
 }));
