@@ -1,5 +1,7 @@
 // Reads a tenant's allow-list record from KV. A record that does not parse is treated as absent (and
-// logged by the caller), so a hand-edited mistake locks the tenant out instead of half-working.
+// logged by the caller), so a hand-edited mistake locks the tenant out instead of half-working. KV being
+// unreachable is different: that is a 503, which Entra retries, rather than a 403 that alarms the admin.
+import { unavailable } from "../scim/errors.ts";
 import { TenantRecord, tenantKey } from "../tenants/record.ts";
 
 export type TenantLookup =
@@ -7,8 +9,19 @@ export type TenantLookup =
   | { found: false; reason: "tenant_not_listed" | "tenant_record_invalid" };
 
 export async function lookupTenant(kv: KVNamespace, tenantId: string): Promise<TenantLookup> {
-  const raw = await kv.get(tenantKey(tenantId), "json");
-  if (raw === null) return { found: false, reason: "tenant_not_listed" };
+  let text: string | null;
+  try {
+    text = await kv.get(tenantKey(tenantId), "text");
+  } catch {
+    throw unavailable("The tenant allow-list is temporarily unavailable; Entra ID retries automatically.");
+  }
+  if (text === null) return { found: false, reason: "tenant_not_listed" };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { found: false, reason: "tenant_record_invalid" };
+  }
   const parsed = TenantRecord.safeParse(raw);
   if (!parsed.success) return { found: false, reason: "tenant_record_invalid" };
   return { found: true, record: parsed.data };

@@ -30,3 +30,12 @@ export function toScimStorageError(error: unknown, onDuplicate: string): ScimErr
   (failure as { storageError?: string }).storageError = sqliteErrorClass(error);
   return failure;
 }
+
+/** Runs a read; a driver failure becomes the same 503 a failed write gives (reads have no duplicates). */
+export async function readGuarded<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw toScimStorageError(error, "");
+  }
+}

@@ -2,6 +2,7 @@
 // event. Every statement is scoped by tenant; conditions that guard concurrency live in the SQL.
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { readGuarded } from "./errors.ts";
 import { users, type NewUserRow, type UserRow } from "./schema.ts";
 
 /** One conjunct of a lookup; the use case has already canonicalised the mobile number. */
@@ -21,16 +22,28 @@ function matchToSql(match: UserMatch): SQL {
 }
 
 export async function findUserById(db: Db, tenantId: string, id: string): Promise<UserRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
-    .limit(1);
+  const [row] = await readGuarded(() =>
+    db
+      .select()
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
+      .limit(1),
+  );
   return row;
 }
 
 /** One statement: the page in stable id order, with the total from a window count. */
-export async function findUsers(
+export function findUsers(
+  db: Db,
+  tenantId: string,
+  matches: UserMatch[],
+  offset: number,
+  limit: number,
+): Promise<{ total: number; rows: UserRow[] }> {
+  return readGuarded(() => pageOfUsers(db, tenantId, matches, offset, limit));
+}
+
+async function pageOfUsers(
   db: Db,
   tenantId: string,
   matches: UserMatch[],
@@ -49,7 +62,7 @@ export async function findUsers(
     .orderBy(asc(users.id))
     .limit(limit)
     .offset(offset);
-  if (page.length === 0 && offset > 0) return findUsers(db, tenantId, matches, 0, 0);
+  if (page.length === 0 && offset > 0) return pageOfUsers(db, tenantId, matches, 0, 0);
   return { total: page[0]?.total ?? 0, rows: page.map((p) => p.user) };
 }
 

@@ -126,3 +126,14 @@ describe("the development signing key", () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe("a broken allow-list entry", () => {
+  it("locks the tenant out with 403 and logs why", async () => {
+    const tenantId = newTenantId();
+    await env.TENANTS.put(`tenant:${tenantId}`, "{not json");
+    const res = await call("GET", "/Users", { token: await devToken(tenantId) });
+    expect(res.status, res.text).toBe(403);
+    await env.TENANTS.put(`tenant:${tenantId}`, JSON.stringify({ accountId: "A", enabled: "yes" }));
+    expect((await call("GET", "/Users", { token: await devToken(tenantId) })).status).toBe(403);
+  });
+});

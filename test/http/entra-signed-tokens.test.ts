@@ -1,0 +1,53 @@
+// The production path: a token signed by "Microsoft" (a key the Worker does not trust by configuration),
+// verified against the keys fetched for the token's tenant. The fetch is injected; nothing leaves the machine.
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { exportJWK, generateKeyPair, type JWK } from "jose";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { signDevToken } from "../../src/cli/dev-token.ts";
+import { allowTenant, BASE, newTenantId } from "../support/gateway.ts";
+
+async function microsoft() {
+  const pair = await generateKeyPair("RS256", { extractable: true });
+  const kid = "ms-key-1";
+  const privateJwk: JWK = { ...(await exportJWK(pair.privateKey)), kid };
+  const publicJwk: JWK = { ...(await exportJWK(pair.publicKey)), kid, use: "sig" };
+  const fetched: string[] = [];
+  const fetch = (async (input: RequestInfo | URL) => {
+    fetched.push(String(input));
+    return Response.json({ keys: [publicJwk] });
+  }) as typeof globalThis.fetch;
+  return { privateJwk, fetch, fetched };
+}
+
+const production = () => ({ ...env, ...(JSON.parse(env.PRODUCTION_VARS) as Record<string, string>) });
+
+async function get(app: ReturnType<typeof createApp>, token: string) {
+  const ctx = createExecutionContext();
+  const res = await app.request(`${BASE}/Users`, { headers: { Authorization: `Bearer ${token}` } }, production(), ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+describe("Entra-signed tokens under the production configuration", () => {
+  it("accepts a token signed with the tenant's published key, fetching the keys once", async () => {
+    const ms = await microsoft();
+    const tenantId = newTenantId();
+    await allowTenant(tenantId);
+    const app = createApp({ auth: { fetch: ms.fetch } });
+    const token = await signDevToken({ jwk: ms.privateJwk, tenantId });
+    expect((await get(app, token)).status).toBe(200);
+    expect((await get(app, token)).status).toBe(200);
+    expect(ms.fetched).toEqual([`https://login.microsoftonline.com/${tenantId}/discovery/keys`]);
+  });
+
+  it("refuses a token whose key the tenant does not publish", async () => {
+    const ms = await microsoft();
+    const forger = await microsoft();
+    const tenantId = newTenantId();
+    await allowTenant(tenantId);
+    const app = createApp({ auth: { fetch: ms.fetch } });
+    const forged = await signDevToken({ jwk: forger.privateJwk, tenantId });
+    expect((await get(app, forged)).status).toBe(401);
+  });
+});
