@@ -8,22 +8,49 @@ import { readConfig, type Config } from "../config.ts";
 import { forbidden, unauthorized } from "../scim/errors.ts";
 import { verifyEntraToken } from "./entra-token.ts";
 import { createKeySource, type KeySource } from "./jwks-cache.ts";
-import { looksLikeJwt, parseSecretToken, secretTokenMatches } from "./secret-token.ts";
-import { lookupTenant } from "./tenant-lookup.ts";
+import { createExpiringCache } from "./expiring-cache.ts";
+import { looksLikeJwt, parseSecretToken, secretTokenMatches, sha256Hex } from "./secret-token.ts";
+import { lookupTenant, type TenantLookup } from "./tenant-lookup.ts";
 
 export type RequireTenantOptions = {
   fetch?: typeof fetch;
   now?: () => number;
+  /**
+   * How long an allow-list answer is reused by this isolate. KV itself takes up to about a minute to
+   * propagate a change; a few seconds here spare a KV read per request without noticeably adding to it.
+   */
+  tenantCacheMs?: number;
+  /** Signing keys to verify Entra tokens with; by default Microsoft's per tenant plus TRUSTED_DEV_JWKS. */
+  keys?: KeySource;
 };
+
+/** Default reuse of an allow-list answer; see RequireTenantOptions.tenantCacheMs. */
+export const TENANT_CACHE_MS = 5_000;
+/** Bounds on the module-scope caches, so distinct tokens or tenant ids cannot grow memory without limit. */
+const MAX_CACHED_TOKENS = 10_000;
+const MAX_CACHED_TENANTS = 1_000;
 
 const NOT_APPROVED =
   "This Entra tenant is not approved for TeleMessage provisioning. Send your tenant ID (Entra admin center > Overview) to your TeleMessage account manager.";
 
 export function requireTenant(options: RequireTenantOptions = {}) {
   const now = options.now ?? Date.now;
+  const tenantCacheMs = options.tenantCacheMs ?? TENANT_CACHE_MS;
+  // Verifying an RS256 signature costs more than the rest of a request: a token Entra reuses for the
+  // hour of its validity is verified once per isolate, then recognised by its SHA-256 until it expires.
+  const verifiedTokens = createExpiringCache<string>(MAX_CACHED_TOKENS, now);
+  const tenants = createExpiringCache<TenantLookup>(MAX_CACHED_TENANTS, now);
+  const lookup = async (kv: KVNamespace, tenantId: string): Promise<TenantLookup> => {
+    const cached = tenants.get(tenantId);
+    if (cached) return cached;
+    const fresh = await lookupTenant(kv, tenantId);
+    if (tenantCacheMs > 0) tenants.set(tenantId, fresh, now() + tenantCacheMs);
+    return fresh;
+  };
   // Module-lifetime key caches, one per key configuration, so JWKS fetches are shared across requests.
   const keySources = new Map<string, KeySource>();
   const keysFor = (config: Config): KeySource => {
+    if (options.keys) return options.keys;
     let source = keySources.get(config.keyConfigId);
     if (!source) {
       source = createKeySource({
@@ -48,9 +75,18 @@ export function requireTenant(options: RequireTenantOptions = {}) {
     let tenantId: string;
     if (looksLikeJwt(token)) {
       const config = readConfig(c.env);
-      const result = await verifyEntraToken(token, { audiences: config.audiences, keys: keysFor(config), now });
-      if (!result.ok) throw refuse(result.reason);
-      tenantId = result.tenantId;
+      // The key includes the configuration, so a token verified under one trust setting is not reused
+      // under another (tests run both in one isolate; a deploy starts new isolates anyway).
+      const cacheKey = await sha256Hex(`${config.keyConfigId}\u0000${token}`);
+      const known = verifiedTokens.get(cacheKey);
+      if (known) {
+        tenantId = known;
+      } else {
+        const result = await verifyEntraToken(token, { audiences: config.audiences, keys: keysFor(config), now });
+        if (!result.ok) throw refuse(result.reason);
+        tenantId = result.tenantId;
+        verifiedTokens.set(cacheKey, tenantId, result.expiresAt);
+      }
     } else {
       const parsed = parseSecretToken(token);
       if (!parsed) throw refuse("malformed");
@@ -58,21 +94,21 @@ export function requireTenant(options: RequireTenantOptions = {}) {
     }
 
     c.set("tenantId", tenantId);
-    const lookup = await lookupTenant(c.env.TENANTS, tenantId);
+    const found = await lookup(c.env.TENANTS, tenantId);
     if (!looksLikeJwt(token)) {
       // A secret token proves nothing until its hash matches the tenant's record; answer 401 either way.
-      const hash = lookup.found ? lookup.record.secretTokenSha256 : undefined;
+      const hash = found.found ? found.record.secretTokenSha256 : undefined;
       if (!hash || !(await secretTokenMatches(token, hash))) throw refuse("secret_token_mismatch");
     }
-    if (!lookup.found) {
-      c.set("authFailure", lookup.reason);
+    if (!found.found) {
+      c.set("authFailure", found.reason);
       throw forbidden(NOT_APPROVED);
     }
-    if (!lookup.record.enabled) {
+    if (!found.record.enabled) {
       c.set("authFailure", "tenant_disabled");
       throw forbidden(NOT_APPROVED);
     }
-    c.set("tenant", { tenantId, record: lookup.record });
+    c.set("tenant", { tenantId, record: found.record });
     await next();
   });
 }

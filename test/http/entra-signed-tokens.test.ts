@@ -4,6 +4,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { createKeySource, type KeySource } from "../../src/auth/jwks-cache.ts";
 import { signDevToken } from "../../src/cli/dev-token.ts";
 import { allowTenant, BASE, newTenantId } from "../support/gateway.ts";
 
@@ -49,5 +50,31 @@ describe("Entra-signed tokens under the production configuration", () => {
     const app = createApp({ auth: { fetch: ms.fetch } });
     const forged = await signDevToken({ jwk: forger.privateJwk, tenantId });
     expect((await get(app, forged)).status).toBe(401);
+  });
+});
+
+describe("verified-token cache", () => {
+  it("verifies a token once and recognises it afterwards, but not after it expires", async () => {
+    const ms = await microsoft();
+    const tenantId = newTenantId();
+    await allowTenant(tenantId);
+    let clock = Date.now();
+    const microsoftKeys = createKeySource({ fetch: ms.fetch, now: () => clock });
+    let verifications = 0;
+    const keys: KeySource = {
+      getKey: (tenant, kid) => {
+        verifications++;
+        return microsoftKeys.getKey(tenant, kid);
+      },
+    };
+    const app = createApp({ auth: { keys, now: () => clock } });
+    const token = await signDevToken({ jwk: ms.privateJwk, tenantId, now: () => clock, expiresInSeconds: 60 });
+    expect((await get(app, token)).status).toBe(200);
+    expect((await get(app, token)).status).toBe(200);
+    expect(verifications).toBe(1);
+    clock += 61_000 + 5 * 60_000;
+    expect((await get(app, token)).status).toBe(401);
+    // The expired token is refused on its claims alone, before any key is looked up.
+    expect(verifications).toBe(1);
   });
 });
