@@ -12,6 +12,8 @@ export type AppEnv = {
     authFailure: string;
     /** Set by onError; logged with the request. */
     scimType: string;
+    /** Set when the tenant's rate limit refused the request; logged. */
+    rateLimited: boolean;
     /** Set by onError for storage failures: the SQLite error class only, never its message. */
     storageError: string;
   };

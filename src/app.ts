@@ -8,6 +8,7 @@ import { requireTenant, type RequireTenantOptions } from "./auth/require-tenant.
 import { MAX_BODY_BYTES } from "./config.ts";
 import { renderError, renderNotFound } from "./http/errors.ts";
 import { requestLog, type LogSink } from "./http/request-log.ts";
+import { tenantRateLimit } from "./http/tenant-rate-limit.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
 import { bulkAndMeRoutes, groupsRoutes } from "./routes/unsupported.ts";
 import { usersRoutes } from "./routes/users.ts";
@@ -47,10 +48,8 @@ export function createApp(options: AppOptions = {}) {
 
   const scim = new Hono<AppEnv>({ strict: false });
   const tenantGuard = requireTenant(options.auth);
-  scim.use("/Users", tenantGuard);
-  scim.use("/Users/*", tenantGuard);
-  scim.use("/Groups", tenantGuard);
-  scim.use("/Groups/*", tenantGuard);
+  // "/Users/*" also matches "/Users" itself, so each guard runs exactly once per request.
+  for (const path of ["/Users/*", "/Groups/*"]) scim.use(path, tenantGuard, tenantRateLimit);
   scim.route("/Users", usersRoutes);
   scim.route("/Groups", groupsRoutes);
   scim.route("/", discoveryRoutes);

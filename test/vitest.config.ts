@@ -21,6 +21,8 @@ export default defineConfig(async () => ({
                 // The production [vars], so a test can prove that production does not trust the dev key.
                 PRODUCTION_VARS: readProductionVars(`${root}/wrangler.toml`),
               },
+              // A real rate limiter with a limit small enough to reach in a test.
+              ratelimits: { TEST_LOW_RATE_LIMIT: { namespace_id: "9001", simple: { limit: 3, period: 10 } } },
             },
           }),
         ],

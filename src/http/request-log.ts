@@ -1,6 +1,6 @@
 // One structured JSON line per request. Fields: requestId (also the X-Request-Id header), tenant (the
 // Entra tenant GUID, not personal data), method, route (the route pattern, never the raw URL, which can
-// carry a phone number in a filter), status, durationMs, and scimType/authFailure/storageError when set.
+// carry a phone number in a filter), status, durationMs, and scimType/authFailure/storageError/rateLimited when set.
 // Never a phone number, e-mail, token or SQL.
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
@@ -26,6 +26,7 @@ export const requestLog = (sink: LogSink = console.log) =>
         scimType: c.get("scimType"),
         authFailure: c.get("authFailure"),
         storageError: c.get("storageError"),
+        rateLimited: c.get("rateLimited"),
       }),
     );
   });

@@ -5,6 +5,8 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     /** JSON of wrangler.toml's [env.production.vars]. */
     PRODUCTION_VARS: string;
+    /** A rate limiter of 3 requests per 10 s (test/vitest.config.ts). */
+    TEST_LOW_RATE_LIMIT: RateLimit;
   }
   interface GlobalProps {
     mainModule: typeof import("../../src/index.ts");

@@ -1,0 +1,35 @@
+// What wrangler.toml promises for every environment: its own bindings (Cloudflare does not inherit them),
+// no trust in the development signing key outside local development, and a rate limit that never throttles
+// an Entra provisioning job (at least 50 requests/s per tenant).
+import { readFileSync } from "node:fs";
+import { parse } from "smol-toml";
+import { describe, expect, it } from "vitest";
+
+type Environment = {
+  vars?: Record<string, string>;
+  d1_databases?: { binding: string }[];
+  kv_namespaces?: { binding: string }[];
+  ratelimits?: { name: string; simple: { limit: number; period: number } }[];
+};
+const config = parse(readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8")) as Environment & {
+  env: Record<string, Environment>;
+};
+const deployed = Object.entries(config.env);
+
+describe("wrangler.toml", () => {
+  it("has staging and production environments", () => {
+    expect(deployed.map(([name]) => name)).toEqual(expect.arrayContaining(["staging", "production"]));
+  });
+
+  it.each(deployed)("does not trust the development signing key in %s", (_name, environment) => {
+    expect(environment.vars?.TRUSTED_DEV_JWKS).toBe("");
+  });
+
+  it.each([["local", config] as const, ...deployed])("declares its own D1, KV and rate limit in %s", (_name, environment) => {
+    expect(environment.d1_databases?.map((d) => d.binding)).toContain("DB");
+    expect(environment.kv_namespaces?.map((k) => k.binding)).toContain("TENANTS");
+    const limit = environment.ratelimits?.find((r) => r.name === "TENANT_RATE_LIMIT");
+    expect(limit, "TENANT_RATE_LIMIT").toBeDefined();
+    expect(limit!.simple.limit / limit!.simple.period).toBeGreaterThanOrEqual(50);
+  });
+});
