@@ -115,6 +115,10 @@ export async function deleteUser(deps: UserDeps, tenant: Tenant, id: string): Pr
   throw unavailable("The user is being changed by other requests right now; retry shortly.", 1);
 }
 
-/** Lost a version race: retry at once a few times, then spread the contenders out a little. */
+/**
+ * Lost a version race: retry at once twice (the common case is one other writer), then back off with
+ * full jitter, exponentially up to 200 ms, so a crowd of writers to one user spreads out instead of
+ * re-reading in lockstep.
+ */
 const backOff = (attempt: number) =>
-  attempt < 3 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt * 2)));
+  attempt < 3 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 2 ** attempt)));

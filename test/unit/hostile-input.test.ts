@@ -1,0 +1,111 @@
+// Property-based tests over the parsing surfaces: whatever arrives, each either succeeds or throws a
+// ScimError with a 4xx status. Never another exception, never a hang, never a change to its input or to
+// Object.prototype.
+import fc from "fast-check";
+import { afterEach, describe, expect, it } from "vitest";
+import { ScimError } from "../../src/scim/errors.ts";
+import { canonicalMobile, mobileForLookup } from "../../src/scim/mobile.ts";
+import { parseUserFilter } from "../../src/scim/user-filter.ts";
+import { applyUserPatch } from "../../src/scim/user-patch.ts";
+import { parseUserResource } from "../../src/scim/user-schema.ts";
+import { hostileJson, hostileString, mutatedEntraPatch, mutatedEntraUser, patchPath } from "../support/arbitraries.ts";
+
+const RUNS = 400;
+
+function expectScim4xxOr<T>(run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    expect(error, String(error)).toBeInstanceOf(ScimError);
+    expect((error as ScimError).status).toBeGreaterThanOrEqual(400);
+    expect((error as ScimError).status).toBeLessThan(500);
+    return undefined;
+  }
+}
+
+const STORED = Object.freeze({
+  schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+  userName: "11234567890",
+  active: true,
+  name: { givenName: "Ann", familyName: "Lee" },
+  emails: [{ type: "work", value: "ann@contoso.example", primary: true }],
+});
+
+afterEach(() => {
+  // A prototype-pollution bug would show here for every later test too.
+  expect(Object.keys(Object.prototype)).toEqual([]);
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+});
+
+describe("hostile input", () => {
+  it("the filter parser answers any string with criteria or invalidFilter", () => {
+    fc.assert(
+      fc.property(fc.oneof(hostileString(), fc.string({ unit: "grapheme-composite" })), (filter) => {
+        const criteria = expectScim4xxOr(() => parseUserFilter(filter));
+        if (criteria) expect(Array.isArray(criteria)).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("the filter parser answers filters built from Entra's vocabulary without crashing", () => {
+    const token = fc.constantFrom("userName", "USERNAME", "externalId", "id", "active", "title", "eq", "EQ", "ne", "co", "and", "or", "not", "(", ")", "[", "]", '"', '"1123"', "true", "null", "pr", "emails[type eq \"work\"]", "11234567890");
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 12 }), (parts) => {
+        expectScim4xxOr(() => parseUserFilter(parts.join(" ")));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("the user schema answers any JSON with a resource or invalidValue", () => {
+    fc.assert(
+      fc.property(fc.oneof(hostileJson(), mutatedEntraUser()), (body) => {
+        const before = JSON.stringify(body);
+        const resource = expectScim4xxOr(() => parseUserResource(body));
+        if (resource) expect(typeof resource.userName).toBe("string");
+        expect(JSON.stringify(body)).toBe(before);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("the PATCH engine answers any body with a new resource or a 4xx, leaving the stored one untouched", () => {
+    fc.assert(
+      fc.property(fc.oneof(hostileJson(), mutatedEntraPatch()), (body) => {
+        const before = JSON.stringify(STORED);
+        const result = expectScim4xxOr(() => applyUserPatch(STORED as Record<string, unknown>, body));
+        if (result) expect(typeof result).toBe("object");
+        expect(JSON.stringify(STORED)).toBe(before);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("the PATCH engine refuses or ignores prototype-pollution paths and keys", () => {
+    fc.assert(
+      fc.property(patchPath(), fc.constantFrom("add", "Replace", "remove"), fc.jsonValue(), (path, op, value) => {
+        expectScim4xxOr(() =>
+          applyUserPatch(STORED as Record<string, unknown>, {
+            schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            Operations: [{ op, path, value }, { op: "add", value: { [path]: value } }],
+          }),
+        );
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("the mobile-number rules answer any string with digits of a possible length or a reason", () => {
+    fc.assert(
+      fc.property(fc.oneof(hostileString(), fc.stringMatching(/^\+?[0-9 ().-]{0,24}$/)), (input) => {
+        const result = canonicalMobile(input);
+        if (result.ok) expect(result.mobile).toMatch(/^[1-9]\d{6,14}$/);
+        else expect(result.detail.length).toBeGreaterThan(10);
+        const lookup = mobileForLookup(input);
+        expect(lookup === undefined || /^\d+$/.test(lookup)).toBe(true);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+});
