@@ -40,30 +40,24 @@ export function findUsers(
   offset: number,
   limit: number,
 ): Promise<{ total: number; rows: UserRow[] }> {
-  return readGuarded(() => pageOfUsers(db, tenantId, matches, offset, limit));
-}
-
-async function pageOfUsers(
-  db: Db,
-  tenantId: string,
-  matches: UserMatch[],
-  offset: number,
-  limit: number,
-): Promise<{ total: number; rows: UserRow[] }> {
   const where = and(eq(users.tenantId, tenantId), ...matches.map(matchToSql));
-  if (limit === 0) {
+  const countOnly = async () => {
     const [count] = await db.select({ total: sql<number>`count(*)` }).from(users).where(where);
     return { total: count?.total ?? 0, rows: [] };
-  }
-  const page = await db
-    .select({ user: users, total: sql<number>`count(*) over ()` })
-    .from(users)
-    .where(where)
-    .orderBy(asc(users.id))
-    .limit(limit)
-    .offset(offset);
-  if (page.length === 0 && offset > 0) return pageOfUsers(db, tenantId, matches, 0, 0);
-  return { total: page[0]?.total ?? 0, rows: page.map((p) => p.user) };
+  };
+  return readGuarded(async () => {
+    if (limit === 0) return countOnly();
+    const page = await db
+      .select({ user: users, total: sql<number>`count(*) over ()` })
+      .from(users)
+      .where(where)
+      .orderBy(asc(users.id))
+      .limit(limit)
+      .offset(offset);
+    // Past the last match the window has no row to carry the total; only then is a second query needed.
+    if (page.length === 0 && offset > 0) return countOnly();
+    return { total: page[0]?.total ?? 0, rows: page.map((p) => p.user) };
+  });
 }
 
 export const insertUser = (db: Db, row: NewUserRow) => db.insert(users).values(row);

@@ -36,11 +36,7 @@ export async function createUser(deps: UserDeps, tenant: Tenant, body: unknown):
     updatedAt: at,
   };
   const event = buildChangeEvent(user.lastEventId, "user.created", user, tenant, at);
-  try {
-    await deps.db.batch([insertUser(deps.db, user), insertEvent(deps.db, event)]);
-  } catch (error) {
-    throw toScimStorageError(error, DUPLICATE);
-  }
+  await runBatch(deps, [insertUser(deps.db, user), insertEvent(deps.db, event)]);
   return { user, event };
 }
 
@@ -53,15 +49,13 @@ export function patchUser(deps: UserDeps, tenant: Tenant, id: string, body: unkn
   return updateWithRetry(deps, tenant, id, (current) => parseUserResource(applyUserPatch(current.resource, body)));
 }
 
-async function updateWithRetry(
+function updateWithRetry(
   deps: UserDeps,
   tenant: Tenant,
   id: string,
   change: (current: UserRow) => Record<string, unknown>,
 ): Promise<WriteResult> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const current = await findUserById(deps.db, tenant.tenantId, id);
-    if (!current) throw userNotFound();
+  return retryVersionRace(deps, tenant, id, async (current) => {
     const resource = change(current);
     // A change that changes nothing writes nothing and emits no event (Entra re-sends unchanged values).
     if (isSameResource(resource, current.resource)) return { user: current };
@@ -75,44 +69,55 @@ async function updateWithRetry(
       updatedAt: at,
     };
     const event = buildChangeEvent(next.lastEventId, changeTypeOf(current, next), next, tenant, at);
-    let applied: boolean;
-    try {
-      const [update] = await deps.db.batch([
-        updateUserIfVersion(deps.db, next, current.version),
-        insertEventIfWritten(deps.db, event),
-      ]);
-      applied = update.meta.changes === 1;
-    } catch (error) {
-      throw toScimStorageError(error, DUPLICATE);
-    }
-    if (applied) return { user: next, event };
+    const [update] = await runBatch(deps, [
+      updateUserIfVersion(deps.db, next, current.version),
+      insertEventIfWritten(deps.db, event),
+    ]);
+    return update.meta.changes === 1 ? { user: next, event } : undefined;
+  });
+}
+
+export function deleteUser(deps: UserDeps, tenant: Tenant, id: string): Promise<WriteResult> {
+  return retryVersionRace(deps, tenant, id, async (current) => {
+    const at = deps.now().toISOString();
+    // The deletion is a version of its own, so the core can order it after every earlier state.
+    const gone: UserRow = { ...current, version: current.version + 1, updatedAt: at };
+    const event = buildChangeEvent(deps.newId(), "user.deleted", gone, tenant, at);
+    const [, removal] = await runBatch(deps, [
+      insertEventIfAtVersion(deps.db, event, current.version),
+      deleteUserIfVersion(deps.db, tenant.tenantId, id, current.version),
+    ]);
+    return removal.meta.changes === 1 ? { user: gone, event } : undefined;
+  });
+}
+
+/**
+ * Reads the user and tries a versioned write; `write` answers undefined when another request wrote the
+ * user first (its `WHERE version = ?` matched nothing), and then the whole read-and-write is retried.
+ */
+async function retryVersionRace(
+  deps: UserDeps,
+  tenant: Tenant,
+  id: string,
+  write: (current: UserRow) => Promise<WriteResult | undefined>,
+): Promise<WriteResult> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const current = await findUserById(deps.db, tenant.tenantId, id);
+    if (!current) throw userNotFound();
+    const result = await write(current);
+    if (result) return result;
     await backOff(attempt);
   }
   throw unavailable("The user is being changed by other requests right now; retry shortly.", 1);
 }
 
-export async function deleteUser(deps: UserDeps, tenant: Tenant, id: string): Promise<WriteResult> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const current = await findUserById(deps.db, tenant.tenantId, id);
-    if (!current) throw userNotFound();
-    const at = deps.now().toISOString();
-    // The deletion is a version of its own, so the core can order it after every earlier state.
-    const gone: UserRow = { ...current, version: current.version + 1, updatedAt: at };
-    const event = buildChangeEvent(deps.newId(), "user.deleted", gone, tenant, at);
-    let applied: boolean;
-    try {
-      const [, removal] = await deps.db.batch([
-        insertEventIfAtVersion(deps.db, event, current.version),
-        deleteUserIfVersion(deps.db, tenant.tenantId, id, current.version),
-      ]);
-      applied = removal.meta.changes === 1;
-    } catch (error) {
-      throw toScimStorageError(error, DUPLICATE);
-    }
-    if (applied) return { user: gone, event };
-    await backOff(attempt);
+/** One atomic batch; a driver error becomes the SCIM error Entra should see. */
+async function runBatch<T extends Parameters<UserDeps["db"]["batch"]>[0]>(deps: UserDeps, statements: T) {
+  try {
+    return await deps.db.batch(statements);
+  } catch (error) {
+    throw toScimStorageError(error, DUPLICATE);
   }
-  throw unavailable("The user is being changed by other requests right now; retry shortly.", 1);
 }
 
 /**
