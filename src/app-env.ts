@@ -16,5 +16,8 @@ export type AppEnv = {
     rateLimited: boolean;
     /** Set by onError for storage failures: the SQLite error class only, never its message. */
     storageError: string;
+    /** Set by a write: the user it touched and the change event it recorded; logged, for tracing. */
+    userId: string;
+    eventId: string;
   };
 };

@@ -12,6 +12,7 @@ import { tenantRateLimit } from "./http/tenant-rate-limit.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
 import { bulkAndMeRoutes, groupsRoutes } from "./routes/unsupported.ts";
 import { usersRoutes } from "./routes/users.ts";
+import { healthRoutes } from "./routes/health.ts";
 import { methodNotAllowed as methodNotAllowedError, payloadTooLarge } from "./scim/errors.ts";
 import { SCIM_CONTENT_TYPE } from "./scim/uris.ts";
 
@@ -55,6 +56,7 @@ export function createApp(options: AppOptions = {}) {
   scim.route("/", discoveryRoutes);
   scim.route("/", bulkAndMeRoutes);
   app.route("/scim/v2", scim);
+  app.route("/health", healthRoutes);
 
   app.notFound(renderNotFound);
   app.onError(renderError);

@@ -1,8 +1,9 @@
-// Worker entry: fetch (the SCIM endpoint). Queue and scheduled handlers join as forwarding lands.
-import { createApp } from "./app.ts";
+// Worker entry: fetch (the SCIM endpoint), queue (forwarding to the TeleMessage core) and scheduled (the
+// outbox cron), wired to the runtime's own fetch, clock and randomness.
+import { createWorker } from "./worker.ts";
 
-const app = createApp();
-
-export default {
-  fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+export default createWorker({
+  fetch: (input, init) => fetch(input, init),
+  now: () => new Date(),
+  random: Math.random,
+});

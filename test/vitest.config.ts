@@ -20,7 +20,13 @@ export default defineConfig(async () => ({
                 TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
                 // The production [vars], so a test can prove that production does not trust the dev key.
                 PRODUCTION_VARS: readProductionVars(`${root}/wrangler.toml`),
+                // The core's bearer token (a secret in real environments); tests inject the core emulator.
+                CORE_TOKEN: "test-core-token",
               },
+              // Requests' sends go to a queue nothing consumes: otherwise the real consumer would post to
+              // CORE_URL in the background. Forwarding tests drive the consumer themselves, with the core
+              // emulator as its fetch (test/support/forwarding.ts).
+              queueProducers: { CHANGES: { queueName: "telemessage-user-changes-unconsumed-in-tests" } },
               // A real rate limiter with a limit small enough to reach in a test.
               ratelimits: { TEST_LOW_RATE_LIMIT: { namespace_id: "9001", simple: { limit: 3, period: 10 } } },
             },

@@ -1,6 +1,6 @@
 // The outbox table's writes. An event is inserted in the same db.batch as the user change it describes;
 // the conditional forms insert it only if that change applied, so a lost race leaves no event behind.
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { changeEvents, users, type NewChangeEventRow } from "./schema.ts";
 
@@ -30,8 +30,23 @@ export const insertEventIfAtVersion = (db: Db, event: NewChangeEventRow, version
     sql`${users.tenantId} = ${event.tenantId} AND ${users.id} = ${event.userId} AND ${users.version} = ${version}`,
   );
 
-export const markEnqueued = (db: Db, ids: string[], at: string) =>
-  db
-    .update(changeEvents)
-    .set({ state: "enqueued", enqueuedAt: at })
-    .where(and(inArray(changeEvents.id, ids), eq(changeEvents.state, "pending")));
+/** D1 binds at most 100 parameters per statement; the ids of one sendBatch (up to 100) are split. */
+const IDS_PER_STATEMENT = 90;
+
+/**
+ * After a successful send: 'pending' becomes 'enqueued', and an 'enqueued' event the cron re-sent gets a
+ * fresh enqueued_at. A delivered, skipped or failed event keeps its state (the consumer may have been faster).
+ */
+export async function markEnqueued(db: Db, ids: string[], at: string): Promise<void> {
+  const statements = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+    statements.push(
+      db
+        .update(changeEvents)
+        .set({ state: "enqueued", enqueuedAt: at })
+        .where(and(inArray(changeEvents.id, ids.slice(i, i + IDS_PER_STATEMENT)), inArray(changeEvents.state, ["pending", "enqueued"]))),
+    );
+  }
+  const [first, ...rest] = statements;
+  if (first) await db.batch([first, ...rest]);
+}

@@ -1,13 +1,17 @@
 // The whole D1 schema, in one file; drizzle-kit generates migrations/ from it.
 //
 // users keeps the full SCIM resource as accepted (JSON) plus the columns Entra's lookups need, each served
-// by one index: (tenant_id, mobile) unique for userName, (tenant_id, external_id) for externalId, the
+// by one index: (tenant_id, mobile) unique for userName, (tenant_id, external_id, id) for externalId, the
 // primary key for id, (tenant_id, id) for stable paging. `mobile` is the canonical number (digits only,
 // country code first); since it is digits only it also serves as the case-insensitive userName key.
 //
 // change_events is the outbox: every write inserts its event row in the same db.batch as the user row, so
 // an acknowledged change can never be lost between D1 and the queue.
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+//
+// delivery_cursors holds, per user, the highest version the TeleMessage core has accepted. Queues do not keep
+// order, so the consumer skips any event at or below it (a later full-state event already superseded it),
+// and advances it only upwards (a conditional upsert), so the core never sees a user go backwards.
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const users = sqliteTable(
   "users",
@@ -28,7 +32,9 @@ export const users = sqliteTable(
   },
   (t) => [
     uniqueIndex("users_tenant_mobile").on(t.tenantId, t.mobile),
-    index("users_tenant_external_id").on(t.tenantId, t.externalId),
+    // id last: rows of one externalId come out in id order, so the paged lookup never sorts and the planner
+    // prefers this index over users_tenant_id.
+    index("users_tenant_external_id_id").on(t.tenantId, t.externalId, t.id),
     index("users_tenant_id").on(t.tenantId, t.id),
   ],
 );
@@ -67,6 +73,18 @@ export const changeEvents = sqliteTable(
     index("change_events_state_occurred").on(t.state, t.occurredAt),
     index("change_events_user_version").on(t.tenantId, t.userId, t.version),
   ],
+);
+
+export const deliveryCursors = sqliteTable(
+  "delivery_cursors",
+  {
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull(),
+    lastVersion: integer("last_version").notNull(),
+    lastEventId: text("last_event_id").notNull(),
+    deliveredAt: text("delivered_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] })],
 );
 
 export type UserRow = typeof users.$inferSelect;

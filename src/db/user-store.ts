@@ -32,7 +32,12 @@ export async function findUserById(db: Db, tenantId: string, id: string): Promis
   return row;
 }
 
-/** One statement: the page in stable id order, with the total from a window count. */
+/**
+ * A page in stable id order and the total. Entra's lookups name a unique key (the mobile number or the
+ * id), so at most one row can match: one plain indexed SELECT answers both. Other listings run the count
+ * and the page as one db.batch (one round trip); a window count over the page query would make SQLite
+ * sort the whole match set in a temporary B-tree.
+ */
 export function findUsers(
   db: Db,
   tenantId: string,
@@ -40,24 +45,25 @@ export function findUsers(
   offset: number,
   limit: number,
 ): Promise<{ total: number; rows: UserRow[] }> {
-  const where = and(eq(users.tenantId, tenantId), ...matches.map(matchToSql));
-  const countOnly = async () => {
-    const [count] = await db.select({ total: sql<number>`count(*)` }).from(users).where(where);
-    return { total: count?.total ?? 0, rows: [] };
-  };
+  const { count, page } = userQueries(db, tenantId, matches, offset, limit);
   return readGuarded(async () => {
-    if (limit === 0) return countOnly();
-    const page = await db
-      .select({ user: users, total: sql<number>`count(*) over ()` })
-      .from(users)
-      .where(where)
-      .orderBy(asc(users.id))
-      .limit(limit)
-      .offset(offset);
-    // Past the last match the window has no row to carry the total; only then is a second query needed.
-    if (page.length === 0 && offset > 0) return countOnly();
-    return { total: page[0]?.total ?? 0, rows: page.map((p) => p.user) };
+    if (limit === 0) return { total: (await count)[0]?.total ?? 0, rows: [] };
+    if (offset === 0 && matches.some((m) => "mobile" in m || "id" in m)) {
+      const rows = await page;
+      return { total: rows.length, rows };
+    }
+    const [[counted], rows] = await db.batch([count, page]);
+    return { total: counted?.total ?? 0, rows };
   });
+}
+
+/** The statements findUsers runs, unexecuted (tests read their query plans). */
+export function userQueries(db: Db, tenantId: string, matches: UserMatch[], offset: number, limit: number) {
+  const where = and(eq(users.tenantId, tenantId), ...matches.map(matchToSql));
+  return {
+    count: db.select({ total: sql<number>`count(*)` }).from(users).where(where),
+    page: db.select().from(users).where(where).orderBy(asc(users.id)).limit(limit).offset(offset),
+  };
 }
 
 export const insertUser = (db: Db, row: NewUserRow) => db.insert(users).values(row);

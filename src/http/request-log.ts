@@ -1,7 +1,8 @@
 // One structured JSON line per request. Fields: requestId (also the X-Request-Id header), tenant (the
 // Entra tenant GUID, not personal data), method, route (the route pattern, never the raw URL, which can
-// carry a phone number in a filter), status, durationMs, and scimType/authFailure/storageError/rateLimited when set.
-// Never a phone number, e-mail, token or SQL.
+// carry a phone number in a filter), status, durationMs, and scimType/authFailure/storageError/rateLimited when set,
+// and for a write userId and eventId (the change_events row and the core's Idempotency-Key; README, "Logs and
+// tracing"). Never a phone number, e-mail, token or SQL.
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
 import type { AppEnv } from "../app-env.ts";
@@ -27,6 +28,8 @@ export const requestLog = (sink: LogSink = console.log) =>
         authFailure: c.get("authFailure"),
         storageError: c.get("storageError"),
         rateLimited: c.get("rateLimited"),
+        userId: c.get("userId"),
+        eventId: c.get("eventId"),
       }),
     );
   });

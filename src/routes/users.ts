@@ -43,7 +43,14 @@ function render(c: Context<AppEnv>, user: UserRow, query: { attributes?: string;
   return selectAttributes(toScimUser(user, scimBaseUrl(c)), selection);
 }
 
+/** The request log names the user a write touched and its event: the way from a log line to D1 and the core. */
+function trace(c: Context<AppEnv>, result: WriteResult) {
+  c.set("userId", result.user.id);
+  if (result.event) c.set("eventId", result.event.id);
+}
+
 function written(c: Context<AppEnv>, result: WriteResult) {
+  trace(c, result);
   if (result.event) relayAfterResponse(c, [result.event]);
   c.header("ETag", versionTag(result.user.version));
 }
@@ -81,6 +88,7 @@ export const usersRoutes = new Hono<AppEnv>()
   })
   .delete("/:id", async (c) => {
     const result = await deleteUser(depsOf(c), c.var.tenant, c.req.param("id"));
+    trace(c, result);
     if (result.event) relayAfterResponse(c, [result.event]);
     return c.body(null, 204);
   });

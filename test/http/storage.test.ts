@@ -1,6 +1,8 @@
 // Section 7: one atomic batch per write with its change event; each of Entra's lookups is one indexed query.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { openDb } from "../../src/db/client.ts";
+import { userQueries, type UserMatch } from "../../src/db/user-store.ts";
 import { connectedTenant, entraUser } from "../support/gateway.ts";
 
 const eventsOf = async (tenantId: string) =>
@@ -49,22 +51,29 @@ describe("change events", () => {
 });
 
 describe("query plans", () => {
-  const plan = async (sql: string) =>
-    (await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind("t", "v").all<{ detail: string }>()).results.map((r) => r.detail).join("; ");
+  const db = openDb(env.DB);
+  const plan = async (query: { sql: string; params: unknown[] }) =>
+    (await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).bind(...query.params).all<{ detail: string }>()).results
+      .map((r) => r.detail)
+      .join("; ");
+  const pageOf = (matches: UserMatch[], offset = 0) => userQueries(db, "t", matches, offset, 100).page.toSQL();
 
   it.each([
-    ["userName", "SELECT * FROM users WHERE tenant_id = ? AND mobile = ?", "users_tenant_mobile"],
-    ["externalId", "SELECT * FROM users WHERE tenant_id = ? AND external_id = ?", "users_tenant_external_id"],
-    ["id", "SELECT * FROM users WHERE tenant_id = ? AND id = ?", "sqlite_autoindex_users_1"],
-  ])("looks up by %s through an index, not a scan", async (_name, sql, indexName) => {
-    const detail = await plan(sql);
+    ["userName", [{ mobile: "11234567890" }], "users_tenant_mobile"],
+    ["externalId", [{ externalId: "x" }], "users_tenant_external_id_id"],
+    ["id", [{ id: "x" }], "sqlite_autoindex_users_1"],
+  ] as [string, UserMatch[], string][])("looks a user up by %s through an index, not a scan", async (_name, matches, indexName) => {
+    const detail = await plan(pageOf(matches));
     expect(detail).toContain(indexName);
     expect(detail).not.toMatch(/SCAN users(?! USING)/);
   });
 
-  it("pages a tenant's users in id order through an index", async () => {
-    const detail = await plan("SELECT * FROM users WHERE tenant_id = ? AND ? IS NOT NULL ORDER BY id LIMIT 100");
-    expect(detail).toContain("users_tenant_id");
-    expect(detail).not.toContain("TEMP B-TREE");
+  it("pages a tenant's users in id order through an index, without sorting, at any offset", async () => {
+    for (const offset of [0, 90_000]) {
+      const detail = await plan(pageOf([], offset));
+      expect(detail).toContain("users_tenant_id");
+      expect(detail).not.toContain("TEMP B-TREE");
+    }
+    expect(await plan(userQueries(db, "t", [], 0, 100).count.toSQL())).toMatch(/SEARCH users USING (COVERING )?INDEX users_tenant_/);
   });
 });

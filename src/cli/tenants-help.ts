@@ -1,0 +1,104 @@
+// The help texts of `npm run tenants`: one overview and one page per command (`<command> --help`).
+
+export const PROPAGATION_NOTE =
+  "A change takes up to about a minute to reach every Cloudflare location (Workers KV propagation); until then some requests may still be answered with the previous record.";
+
+const WHERE = `Where (every command):
+  (default)              the local allow-list that \`npm start\` and \`wrangler dev\` use
+  --remote --env <name>  Cloudflare's allow-list of that wrangler.toml environment (staging, production),
+                         through wrangler and its login (\`npx wrangler login\` once)
+  --persist-to <dir>     local state directory other than .wrangler/state (wrangler's --persist-to)
+  --config <path>        another wrangler.toml
+  --json                 machine-readable output on stdout (errors too, with a non-zero exit)
+  -h, --help             this page`;
+
+export const TENANTS_USAGE = `usage: npm run tenants -- <command> [options]
+
+The allow-list of Entra tenants that may provision users into the gateway (Workers KV, binding TENANTS).
+A tenant is its Entra tenant id, a GUID (stored in lower case).
+
+Commands:
+  list                          every tenant on the allow-list
+  show <tenant>                 one tenant's record
+  add <tenant> --account <id> --name <name> --manager <name> [--manager <name> ...]
+                                approve a tenant
+  update <tenant> [...]         change the account, name or managers
+  disable <tenant>              block the tenant (403) without forgetting it
+  enable <tenant>               unblock it
+  remove <tenant> [--yes]       delete the record (asks first)
+  issue-token <tenant>          create a secret token for Entra's Secret Token field (shown once)
+  revoke-token <tenant>         delete the secret token
+
+${WHERE}
+
+\`npm run tenants -- <command> --help\` explains one command. ${PROPAGATION_NOTE}`;
+
+export const COMMAND_USAGE: Record<string, string> = {
+  list: `usage: npm run tenants -- list [--remote --env <name>] [--json]
+
+Lists every tenant on the allow-list: tenant id, TeleMessage account, enabled, whether a secret token is
+issued, managers and name. A record the gateway cannot read is listed as INVALID with the reason.
+
+${WHERE}`,
+  show: `usage: npm run tenants -- show <tenant> [--remote --env <name>] [--json]
+
+Shows one tenant's record. The secret token itself is never stored, only its SHA-256, so it cannot be shown.
+
+${WHERE}`,
+  add: `usage: npm run tenants -- add <tenant> --account <id> --name <name> --manager <name> [--manager <name> ...]
+                                [--any-manager] [--disabled] [--force] [--remote --env <name>] [--json]
+
+Approves an Entra tenant.
+  --account <id>     the TeleMessage account its users belong to (required)
+  --name <name>      who the customer is, for people reading the list (required)
+  --manager <name>   a TeleMessage company manager users may be assigned to (the SCIM displayName the
+                     customer's Entra app sends as a constant); repeat for several. Names must be unique,
+                     ignoring case.
+  --any-manager      list no managers: accept any displayName (instead of --manager)
+  --disabled         add it blocked, to enable later
+  --force            replace an existing record entirely (its secret token, if any, is dropped)
+
+${WHERE}`,
+  update: `usage: npm run tenants -- update <tenant> [--account <id>] [--name <name>] [--manager <name> ...]
+                                   [--add-manager <name> ...] [--remove-manager <name> ...] [--any-manager]
+                                   [--remote --env <name>] [--json]
+
+Changes part of a tenant's record; everything not named stays as it is.
+  --account <id>           new TeleMessage account
+  --name <name>            new customer name
+  --manager <name>         replace the whole manager list (repeat for several)
+  --add-manager <name>     add a manager to the list (repeatable)
+  --remove-manager <name>  remove a manager, ignoring case (repeatable; at least one must remain)
+  --any-manager            drop the list: accept any displayName
+
+${WHERE}`,
+  disable: `usage: npm run tenants -- disable <tenant> [--remote --env <name>] [--json]
+
+Blocks the tenant: every call answers 403 until it is enabled again. Its users and record are kept.
+
+${WHERE}`,
+  enable: `usage: npm run tenants -- enable <tenant> [--remote --env <name>] [--json]
+
+Unblocks a disabled tenant.
+
+${WHERE}`,
+  remove: `usage: npm run tenants -- remove <tenant> [--yes] [--remote --env <name>] [--json]
+
+Deletes the tenant's record: its Entra app gets 403 from then on. Users already provisioned stay in D1.
+Asks for confirmation unless --yes (scripts and --json must pass --yes).
+
+${WHERE}`,
+  "issue-token": `usage: npm run tenants -- issue-token <tenant> [--force] [--remote --env <name>] [--json]
+
+Creates a long random secret token (tm1.<tenant>.<random>) for the tenant, for the Entra admin to paste
+into the app's Secret Token field when Entra's own signed token cannot be used. Only its SHA-256 is
+stored: the token is printed once, here, and cannot be shown again.
+  --force   replace an existing token (the old one stops working)
+
+${WHERE}`,
+  "revoke-token": `usage: npm run tenants -- revoke-token <tenant> [--remote --env <name>] [--json]
+
+Deletes the tenant's secret token; calls with it get 401. Entra's own signed tokens keep working.
+
+${WHERE}`,
+};

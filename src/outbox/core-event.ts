@@ -1,0 +1,44 @@
+// The body of one call to the TeleMessage core: POST {CORE_URL}/v1/provisioning/events. This schema is the
+// contract written down once; src/users/change-event.ts builds it, the queue consumer checks a message
+// against it before posting, and the core emulator refuses (400) anything it does not describe.
+// State, not a diff: `user` is the whole current state at `version`, so the core may ignore any event at
+// or below a version it already holds.
+import { z } from "zod";
+import { CHANGE_TYPES } from "../db/schema.ts";
+
+/** The versioned path the core serves. */
+export const CORE_EVENTS_PATH = "/v1/provisioning/events";
+
+const nullableText = z.string().nullable();
+
+export const CoreEvent = z.object({
+  schemaVersion: z.literal(1),
+  /** Also sent as the Idempotency-Key header. */
+  eventId: z.string().min(1),
+  type: z.enum(CHANGE_TYPES),
+  occurredAt: z.iso.datetime(),
+  /** The Entra tenant GUID. */
+  tenantId: z.string().min(1),
+  /** The TeleMessage account, from the tenant's allow-list record. */
+  accountId: z.string().min(1),
+  /** The TeleMessage company manager (SCIM displayName). */
+  manager: nullableText,
+  /** The SCIM user id, stable for the user's lifetime in the gateway. */
+  userId: z.string().min(1),
+  /** Canonical mobile number: digits only, country code first. */
+  mobile: z.string().regex(/^[0-9]{4,15}$/),
+  version: z.number().int().positive(),
+  user: z.object({
+    userName: z.string(),
+    externalId: nullableText,
+    active: z.boolean(),
+    deleted: z.boolean(),
+    displayName: nullableText,
+    givenName: nullableText,
+    familyName: nullableText,
+    formattedName: nullableText,
+    workEmail: nullableText,
+  }),
+});
+
+export type CoreEvent = z.infer<typeof CoreEvent>;

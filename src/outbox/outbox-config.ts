@@ -1,0 +1,60 @@
+// The forwarding settings: where the core is (CORE_URL, [vars]), how we authenticate (CORE_TOKEN, a secret:
+// `wrangler secret put CORE_TOKEN --env <env>`, locally .dev.vars), how long delivered events are kept
+// (OUTBOX_RETENTION_DAYS, [vars]), and the fixed timings below. Tests override single fields through the
+// `config` they pass to the handlers, never through a branch here.
+import { z } from "zod";
+import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";
+
+export type OutboxConfig = {
+  /** Base URL of the core, e.g. https://core.telemessage.example; undefined when missing or not a URL. */
+  coreUrl: string | undefined;
+  coreToken: string | undefined;
+  /** One call to the core may take this long before it counts as a transient failure. */
+  timeoutMs: number;
+  backoff: BackoffPolicy;
+  /** Delivered and skipped events older than this are deleted by the cron. */
+  retentionDays: number;
+  /** A 'pending' event older than this was not sent by its request (the send failed or the isolate died). */
+  resendGraceMs: number;
+  /** An 'enqueued' event still undelivered after this lost its message (queue retention, a dropped DLQ message). */
+  staleEnqueuedMs: number;
+  /** Events re-sent per cron run; the rest wait for the next minute. */
+  resendLimit: number;
+  /** Rows deleted per cron run. */
+  pruneLimit: number;
+};
+
+export type OutboxVars = { CORE_URL?: string; CORE_TOKEN?: string; OUTBOX_RETENTION_DAYS?: string };
+
+const DEFAULT_RETENTION_DAYS = 30;
+
+const RetentionDays = z.coerce
+  .number()
+  .int("OUTBOX_RETENTION_DAYS must be a whole number of days")
+  .min(1, "OUTBOX_RETENTION_DAYS must be at least 1");
+
+function httpUrl(value: string | undefined): string | undefined {
+  if (!value?.trim()) return undefined;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href.replace(/\/+$/, "") : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readOutboxConfig(env: OutboxVars, overrides: Partial<OutboxConfig> = {}): OutboxConfig {
+  const retention = env.OUTBOX_RETENTION_DAYS?.trim() ? RetentionDays.parse(env.OUTBOX_RETENTION_DAYS) : DEFAULT_RETENTION_DAYS;
+  return {
+    coreUrl: httpUrl(env.CORE_URL),
+    coreToken: env.CORE_TOKEN?.trim() || undefined,
+    timeoutMs: 10_000,
+    backoff: DEFAULT_BACKOFF,
+    retentionDays: retention,
+    resendGraceMs: 30_000,
+    staleEnqueuedMs: 12 * 60 * 60 * 1000,
+    resendLimit: 500,
+    pruneLimit: 2_000,
+    ...overrides,
+  };
+}

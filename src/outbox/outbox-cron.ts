@@ -1,0 +1,51 @@
+// Every minute ([triggers] crons): the safety net under the relay, and the outbox's housekeeping.
+//  1. Re-send events whose message may not be in the queue: 'pending' past a short grace period (the
+//     request's send failed, or its isolate died between the D1 write and the send), and 'enqueued' events
+//     long past any retry window (their message was lost). Batches stay within Queues' limits. A re-send
+//     may duplicate a message; the consumer's state check and the core's Idempotency-Key absorb that.
+//  2. Delete delivered and skipped events older than OUTBOX_RETENTION_DAYS.
+//  3. Log one line with what to watch: failed events, and the age of the oldest undelivered one.
+import { openDb } from "../db/client.ts";
+import { countUnsettled, findResendable, pruneSettled } from "../db/delivery-store.ts";
+import type { OutboxDeps } from "./deps.ts";
+import { chunkForQueue } from "./queue-chunks.ts";
+import { sendEvents } from "./relay.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type CronReport = { resent: number; pruned: number; pending: number; enqueued: number; failed: number; oldestInFlightAgeMs: number | null };
+
+export async function runOutboxCron(
+  env: Pick<Env, "DB" | "CHANGES">,
+  deps: Pick<OutboxDeps, "now" | "log" | "config">,
+): Promise<CronReport> {
+  const db = openDb(env.DB);
+  const { config } = deps;
+  const now = deps.now().getTime();
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  const resendable = await findResendable(db, {
+    pendingBefore: iso(now - config.resendGraceMs),
+    enqueuedBefore: iso(now - config.staleEnqueuedMs),
+    limit: config.resendLimit,
+  });
+  let resent = 0;
+  for (const chunk of chunkForQueue(resendable, (e) => e.payload)) {
+    // A failed send is logged by sendEvents; the events stay as they are for the next run.
+    if (!(await sendEvents(db, env.CHANGES, chunk, deps.now, deps.log))) break;
+    resent += chunk.length;
+  }
+
+  const pruned = await pruneSettled(db, iso(now - config.retentionDays * DAY_MS), config.pruneLimit);
+  const counts = await countUnsettled(db);
+  const report: CronReport = {
+    resent,
+    pruned,
+    pending: counts.pending,
+    enqueued: counts.enqueued,
+    failed: counts.failed,
+    oldestInFlightAgeMs: counts.oldestInFlightAt ? now - Date.parse(counts.oldestInFlightAt) : null,
+  };
+  deps.log({ level: report.failed > 0 ? "warn" : "info", msg: "outbox", ...report });
+  return report;
+}

@@ -1,0 +1,272 @@
+// What the account managers' allow-list commands do, over the storage port and nothing else: no argv, no
+// printing, no process. Every write is validated with the Worker's own schema (record.ts) first, so the
+// CLI cannot store what the gateway would refuse to read. Each command returns what changed, field by
+// field, for the caller to print; a command that would change nothing writes nothing.
+//
+// Refusals are TenantCommandError with a code the CLI maps to its exit status and --json output.
+import type { z } from "zod";
+import { mintSecretToken, sha256Hex } from "../auth/secret-token.ts";
+import { TENANT_KEY_PREFIX, TenantId, TenantRecord, managerKey, tenantKey } from "./record.ts";
+import type { TenantStore } from "./store.ts";
+
+export type TenantCommandDeps = {
+  store: TenantStore;
+  now: () => Date;
+  /** Fills the secret token's random bytes; Web Crypto unless injected. */
+  random?: (bytes: Uint8Array) => Uint8Array;
+};
+
+export type TenantCommandErrorCode = "invalid" | "not_found" | "exists" | "token_exists" | "stored_record_invalid";
+
+export class TenantCommandError extends Error {
+  readonly code: TenantCommandErrorCode;
+  constructor(code: TenantCommandErrorCode, message: string) {
+    super(message);
+    this.name = "TenantCommandError";
+    this.code = code;
+  }
+}
+
+/** One field of the record before and after; `undefined` means absent. Hashes are shown as a summary. */
+export type FieldChange = { field: string; from: unknown; to: unknown };
+
+export type TenantAction =
+  | "added"
+  | "replaced"
+  | "updated"
+  | "disabled"
+  | "enabled"
+  | "removed"
+  | "token-issued"
+  | "token-revoked"
+  | "unchanged";
+
+export type ChangeResult = {
+  tenantId: string;
+  action: TenantAction;
+  changes: FieldChange[];
+  /** The record as stored after the command; absent after `remove`. */
+  record?: TenantRecord;
+  /** Only from issue-token: the one and only time the token is shown. */
+  token?: string;
+};
+
+export type ListedTenant =
+  | { tenantId: string; valid: true; record: TenantRecord }
+  | { tenantId: string; valid: false; problem: string; raw: string };
+
+export type NewTenant = { accountId: string; name: string; managers?: string[]; enabled?: boolean };
+
+export type TenantUpdate = {
+  accountId?: string;
+  name?: string;
+  /** Replaces the list; `null` drops it, so any displayName is accepted. */
+  managers?: string[] | null;
+  addManagers?: string[];
+  removeManagers?: string[];
+};
+
+export function parseTenantId(input: string): string {
+  const parsed = TenantId.safeParse(input);
+  if (!parsed.success) throw new TenantCommandError("invalid", `"${input}": ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+export async function listTenants({ store }: TenantCommandDeps): Promise<ListedTenant[]> {
+  const entries = await store.list(TENANT_KEY_PREFIX);
+  return entries.map(({ key, value }) => {
+    const tenantId = key.slice(TENANT_KEY_PREFIX.length);
+    const read = readRecord(value);
+    return read.ok ? { tenantId, valid: true, record: read.record } : { tenantId, valid: false, problem: read.problem, raw: value };
+  });
+}
+
+export async function showTenant(deps: TenantCommandDeps, tenant: string): Promise<ListedTenant> {
+  const tenantId = parseTenantId(tenant);
+  const raw = await deps.store.get(tenantKey(tenantId));
+  if (raw === undefined) throw notListed(tenantId);
+  const read = readRecord(raw);
+  return read.ok ? { tenantId, valid: true, record: read.record } : { tenantId, valid: false, problem: read.problem, raw };
+}
+
+export async function addTenant(
+  deps: TenantCommandDeps,
+  tenant: string,
+  input: NewTenant,
+  options: { force?: boolean } = {},
+): Promise<ChangeResult> {
+  const tenantId = parseTenantId(tenant);
+  const raw = await deps.store.get(tenantKey(tenantId));
+  if (raw !== undefined && !options.force) {
+    throw new TenantCommandError(
+      "exists",
+      `Tenant ${tenantId} is already on the allow-list. Use \`update\` to change it, or \`add --force\` to replace the whole record.`,
+    );
+  }
+  const at = deps.now().toISOString();
+  const record = validate({
+    accountId: input.accountId,
+    name: input.name,
+    ...(input.managers !== undefined ? { managers: input.managers } : {}),
+    enabled: input.enabled ?? true,
+    createdAt: at,
+    updatedAt: at,
+  });
+  const before = raw === undefined ? undefined : readRecord(raw);
+  await deps.store.put(tenantKey(tenantId), JSON.stringify(record));
+  return {
+    tenantId,
+    action: raw === undefined ? "added" : "replaced",
+    changes: diffRecords(before?.ok ? before.record : undefined, record),
+    record,
+  };
+}
+
+export async function updateTenant(deps: TenantCommandDeps, tenant: string, update: TenantUpdate): Promise<ChangeResult> {
+  return change(deps, tenant, "updated", (current) => {
+    const next: Record<string, unknown> = { ...current };
+    if (update.accountId !== undefined) next.accountId = update.accountId;
+    if (update.name !== undefined) next.name = update.name;
+    let managers = update.managers === null ? undefined : (update.managers ?? current.managers);
+    if (update.addManagers?.length) {
+      const known = new Set((managers ?? []).map(managerKey));
+      managers = [...(managers ?? []), ...update.addManagers.filter((m) => !known.has(managerKey(m)))];
+    }
+    if (update.removeManagers?.length) {
+      const existing = new Set((managers ?? []).map(managerKey));
+      const missing = update.removeManagers.filter((m) => !existing.has(managerKey(m)));
+      if (missing.length) {
+        throw new TenantCommandError("invalid", `Not a manager of this tenant: ${missing.map((m) => `"${m}"`).join(", ")}.`);
+      }
+      const drop = new Set(update.removeManagers.map(managerKey));
+      managers = (managers ?? []).filter((m) => !drop.has(managerKey(m)));
+      if (managers.length === 0) {
+        throw new TenantCommandError(
+          "invalid",
+          "That would leave no manager. Keep at least one, or pass --any-manager to accept any displayName.",
+        );
+      }
+    }
+    if (managers === undefined) delete next.managers;
+    else next.managers = managers;
+    return next;
+  });
+}
+
+export const disableTenant = (deps: TenantCommandDeps, tenant: string) =>
+  change(deps, tenant, "disabled", (current) => ({ ...current, enabled: false }));
+
+export const enableTenant = (deps: TenantCommandDeps, tenant: string) =>
+  change(deps, tenant, "enabled", (current) => ({ ...current, enabled: true }));
+
+export async function removeTenant(deps: TenantCommandDeps, tenant: string): Promise<ChangeResult> {
+  const tenantId = parseTenantId(tenant);
+  const raw = await deps.store.get(tenantKey(tenantId));
+  if (raw === undefined) throw notListed(tenantId);
+  const before = readRecord(raw);
+  await deps.store.delete(tenantKey(tenantId));
+  return { tenantId, action: "removed", changes: diffRecords(before.ok ? before.record : undefined, undefined) };
+}
+
+/** Mints a secret token and stores only its SHA-256; the token is in the result and nowhere else. */
+export async function issueToken(
+  deps: TenantCommandDeps,
+  tenant: string,
+  options: { force?: boolean } = {},
+): Promise<ChangeResult> {
+  const tenantId = parseTenantId(tenant);
+  const token = mintSecretToken(tenantId, deps.random);
+  const hash = await sha256Hex(token);
+  const result = await change(deps, tenantId, "token-issued", (current) => {
+    if (current.secretTokenSha256 && !options.force) {
+      throw new TenantCommandError(
+        "token_exists",
+        `Tenant ${tenantId} already has a secret token. \`issue-token --force\` replaces it (the old one stops working), \`revoke-token\` removes it.`,
+      );
+    }
+    return { ...current, secretTokenSha256: hash };
+  });
+  return { ...result, token };
+}
+
+export const revokeToken = (deps: TenantCommandDeps, tenant: string) =>
+  change(deps, tenant, "token-revoked", (current) => {
+    const { secretTokenSha256: _revoked, ...rest } = current;
+    return rest;
+  });
+
+/** Read, change, validate, write (unless nothing changed), and report the difference. */
+async function change(
+  deps: TenantCommandDeps,
+  tenant: string,
+  action: TenantAction,
+  edit: (current: TenantRecord) => Record<string, unknown>,
+): Promise<ChangeResult> {
+  const tenantId = parseTenantId(tenant);
+  const raw = await deps.store.get(tenantKey(tenantId));
+  if (raw === undefined) throw notListed(tenantId);
+  const read = readRecord(raw);
+  if (!read.ok) {
+    throw new TenantCommandError(
+      "stored_record_invalid",
+      `The stored record of ${tenantId} is not valid (${read.problem}), so the gateway refuses this tenant. Replace it with \`add --force\`.`,
+    );
+  }
+  const edited = validate(edit(read.record));
+  const changes = diffRecords(read.record, edited);
+  if (changes.length === 0) return { tenantId, action: "unchanged", changes, record: read.record };
+  const record = validate({ ...edited, createdAt: read.record.createdAt ?? edited.createdAt, updatedAt: deps.now().toISOString() });
+  await deps.store.put(tenantKey(tenantId), JSON.stringify(record));
+  return { tenantId, action, changes, record };
+}
+
+function validate(candidate: Record<string, unknown>): TenantRecord {
+  const parsed = TenantRecord.safeParse(candidate);
+  if (!parsed.success) throw new TenantCommandError("invalid", describeIssues(parsed.error));
+  return parsed.data;
+}
+
+function readRecord(raw: string): { ok: true; record: TenantRecord } | { ok: false; problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, problem: "the value is not JSON" };
+  }
+  const parsed = TenantRecord.safeParse(json);
+  return parsed.success ? { ok: true, record: parsed.data } : { ok: false, problem: describeIssues(parsed.error) };
+}
+
+const notListed = (tenantId: string) =>
+  new TenantCommandError("not_found", `Tenant ${tenantId} is not on the allow-list (add it with \`add\`).`);
+
+/** The fields people care about, in the order they are shown; timestamps are bookkeeping, not changes. */
+const SHOWN_FIELDS = ["accountId", "name", "managers", "enabled", "secretTokenSha256"] as const;
+
+export function diffRecords(before: TenantRecord | undefined, after: TenantRecord | undefined): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const field of SHOWN_FIELDS) {
+    const from = before?.[field];
+    const to = after?.[field];
+    if (JSON.stringify(from) === JSON.stringify(to)) continue;
+    if (field === "secretTokenSha256") {
+      changes.push({ field: "secretToken", from: describeTokenHash(from as string | undefined), to: describeTokenHash(to as string | undefined) });
+    } else {
+      changes.push({ field, from, to });
+    }
+  }
+  return changes;
+}
+
+/** "none", or "issued (sha256 1a2b3c4d...)": enough to tell two tokens apart, not a secret. */
+export const describeTokenHash = (hash: string | undefined): string =>
+  hash ? `issued (sha256 ${hash.slice(0, 8)}...)` : "none";
+
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.join(".");
+      return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}

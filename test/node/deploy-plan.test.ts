@@ -1,0 +1,87 @@
+// npm run deploy: what it runs, in which order, and what it refuses, from the real wrangler.toml.
+import { readFileSync } from "node:fs";
+import { parse } from "smol-toml";
+import { describe, expect, it } from "vitest";
+import { planDeploy, type WranglerConfig } from "../../src/cli/deploy-plan.ts";
+
+const repoConfig = parse(readFileSync("wrangler.toml", "utf8")) as WranglerConfig & Record<string, any>;
+
+/** The repository's production environment with real-looking ids and hosts in place of the placeholders. */
+function filledIn(): WranglerConfig {
+  const production = structuredClone(repoConfig.env!.production!) as Record<string, any>;
+  production.d1_databases = production.d1_databases.map((d: object) => ({ ...d, database_id: "3f0a1c52-9d4e-4b7a-8e61-5c2d9b0f7a13" }));
+  production.kv_namespaces = production.kv_namespaces.map((k: object) => ({ ...k, id: "9b1f3c5e7a8d4e2f9c6b0a1d3e5f7a9b" }));
+  production.vars = Object.fromEntries(
+    Object.entries(production.vars ?? {}).map(([k, v]) => [k, typeof v === "string" ? v.replace(/\.example/g, ".com") : v]),
+  );
+  if (production.routes) production.routes = production.routes.map((r: any) => ({ ...r, pattern: String(r.pattern).replace(/\.example/g, ".com") }));
+  return { env: { production } };
+}
+
+describe("npm run deploy", () => {
+  it("refuses to run without --env, naming the environments", () => {
+    const plan = planDeploy([], repoConfig);
+    expect(plan).toMatchObject({ ok: false, usage: true });
+    expect(plan.ok || plan.message).toMatch(/--env is required \(one of: staging, production\)/);
+  });
+
+  it("refuses an environment wrangler.toml does not define", () => {
+    expect(planDeploy(["--env", "prod"], repoConfig)).toMatchObject({ ok: false, message: expect.stringContaining('no environment "prod"') });
+  });
+
+  it("refuses the repository's placeholder ids and hosts, naming each", () => {
+    const plan = planDeploy(["--env", "production"], repoConfig);
+    expect(plan.ok).toBe(false);
+    expect(plan.ok || plan.message).toContain("D1 DB database_id");
+    expect(plan.ok || plan.message).toContain("KV TENANTS id");
+  });
+
+  it("applies the remote D1 migrations of that environment first, then deploys it", () => {
+    expect(planDeploy(["--env", "production", "--message", "release 42"], filledIn())).toEqual({
+      ok: true,
+      env: "production",
+      dryRun: false,
+      steps: [
+        { label: expect.any(String), args: ["d1", "migrations", "apply", "DB", "--remote", "--env", "production"] },
+        { label: expect.any(String), args: ["deploy", "--env", "production", "--message", "release 42"] },
+      ],
+    });
+  });
+
+  it("passes --dry-run through to wrangler deploy, migrates nothing, and needs no real ids", () => {
+    const plan = planDeploy(["--env", "staging", "--dry-run", "--outdir", "dist"], repoConfig);
+    expect(plan).toEqual({
+      ok: true,
+      env: "staging",
+      dryRun: true,
+      steps: [{ label: expect.any(String), args: ["deploy", "--env", "staging", "--dry-run", "--outdir", "dist"] }],
+    });
+  });
+});
+
+describe("wrangler.toml environments", () => {
+  // Cloudflare does not inherit bindings or vars into an environment: each must declare its own.
+  const bindingNames = (config: Record<string, any>) => ({
+    d1: (config.d1_databases ?? []).map((d: any) => d.binding).sort(),
+    kv: (config.kv_namespaces ?? []).map((k: any) => k.binding).sort(),
+    queues: (config.queues?.producers ?? []).map((q: any) => q.binding).sort(),
+    consumers: (config.queues?.consumers ?? []).length,
+    ratelimits: (config.ratelimits ?? []).map((r: any) => r.name).sort(),
+    vars: Object.keys(config.vars ?? {}).sort(),
+  });
+
+  it.each(["staging", "production"])("%s declares every binding and var the local configuration has", (name) => {
+    const env = repoConfig.env?.[name] as Record<string, any>;
+    expect(bindingNames(env)).toEqual(bindingNames(repoConfig));
+  });
+
+  it.each(["staging", "production"])("%s uses its own D1 database, KV namespace and queues, not another's", (name) => {
+    const env = repoConfig.env?.[name] as Record<string, any>;
+    const others = ["staging", "production"].filter((n) => n !== name).map((n) => repoConfig.env?.[n] as Record<string, any>);
+    for (const other of [repoConfig, ...others]) {
+      expect(env.d1_databases[0].database_name).not.toBe(other.d1_databases[0].database_name);
+      expect(env.kv_namespaces[0].id).not.toBe(other.kv_namespaces[0].id);
+      expect(env.queues.producers[0].queue).not.toBe(other.queues.producers[0].queue);
+    }
+  });
+});

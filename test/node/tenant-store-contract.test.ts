@@ -1,0 +1,23 @@
+// The allow-list stores the CLI can use, held to one contract: the in-memory reference and the wrangler
+// store on a real local KV. The wrangler store writes into a throwaway --persist-to directory, never into
+// the developer's .wrangler/state.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
+import { createWranglerKvStore } from "../../src/cli/wrangler-kv-store.ts";
+import { createMemoryStore } from "../../src/tenants/memory-store.ts";
+import { describeTenantStoreContract } from "../support/tenant-store-contract.ts";
+
+const stateDirs: string[] = [];
+afterAll(() => stateDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** Each test its own state directory, so the tests can run at once without sharing a SQLite file. */
+function throwawayLocalKv() {
+  const persistTo = mkdtempSync(join(tmpdir(), "tenants-contract-"));
+  stateDirs.push(persistTo);
+  return createWranglerKvStore({ remote: false, persistTo });
+}
+
+describeTenantStoreContract("in memory", () => createMemoryStore());
+describeTenantStoreContract("wrangler, local KV", throwawayLocalKv, { timeout: 90_000, concurrent: true });

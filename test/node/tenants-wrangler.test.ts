@@ -1,0 +1,35 @@
+// The real `npm run tenants` entry point, end to end: node runs src/cli/tenants.ts, which drives wrangler
+// against a real local KV in a throwaway state directory (never the developer's .wrangler/state).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { TenantRecord } from "../../src/tenants/record.ts";
+
+const persistTo = mkdtempSync(join(tmpdir(), "tenants-cli-"));
+afterAll(() => rmSync(persistTo, { recursive: true, force: true }));
+
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" };
+const tenants = (...args: string[]) =>
+  spawnSync(process.execPath, ["src/cli/tenants.ts", ...args, "--persist-to", persistTo], { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
+
+describe("npm run tenants on a real local KV", () => {
+  it("writes the record under tenant:<lower-case GUID> where wrangler (and so the Worker) reads it", { timeout: 90_000 }, () => {
+    const added = tenants("add", "AB0C5E9E-0000-4000-8000-0000000000AA", "--account", "TM-77", "--name", "Fabrikam", "--manager", "Ann Manager", "--json");
+    expect(added.status, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ action: "added", tenantId: "ab0c5e9e-0000-4000-8000-0000000000aa" });
+
+    const raw = spawnSync(
+      "wrangler",
+      ["kv", "key", "get", "--binding", "TENANTS", "--local", "--persist-to", persistTo, "tenant:ab0c5e9e-0000-4000-8000-0000000000aa"],
+      { encoding: "utf8", env },
+    );
+    expect(TenantRecord.parse(JSON.parse(raw.stdout))).toMatchObject({ accountId: "TM-77", managers: ["Ann Manager"], enabled: true });
+
+    // No terminal to answer the question: the tenant stays.
+    const removal = tenants("remove", "ab0c5e9e-0000-4000-8000-0000000000aa");
+    expect(removal.status).toBe(1);
+    expect(removal.stderr).toContain("Not removed.");
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { readOutboxConfig } from "../../src/outbox/outbox-config.ts";
+
+describe("outbox configuration", () => {
+  it("reads CORE_URL without a trailing slash, CORE_TOKEN and OUTBOX_RETENTION_DAYS", () => {
+    expect(readOutboxConfig({ CORE_URL: "https://core.example/", CORE_TOKEN: " s3cret ", OUTBOX_RETENTION_DAYS: "7" })).toMatchObject({
+      coreUrl: "https://core.example",
+      coreToken: "s3cret",
+      retentionDays: 7,
+    });
+  });
+
+  it("defaults retention to 30 days", () => {
+    expect(readOutboxConfig({}).retentionDays).toBe(30);
+  });
+
+  it("treats a CORE_URL that is not http(s) as missing, so events wait instead of going astray", () => {
+    expect(readOutboxConfig({ CORE_URL: "ftp://core.example" }).coreUrl).toBeUndefined();
+    expect(readOutboxConfig({ CORE_URL: "not a url" }).coreUrl).toBeUndefined();
+  });
+
+  it("refuses a retention that is not a whole number of days", () => {
+    expect(() => readOutboxConfig({ OUTBOX_RETENTION_DAYS: "0" })).toThrow(/at least 1/);
+    expect(() => readOutboxConfig({ OUTBOX_RETENTION_DAYS: "1.5" })).toThrow(/whole number/);
+  });
+
+  it("lets the caller replace single fields", () => {
+    expect(readOutboxConfig({ CORE_URL: "https://core.example" }, { timeoutMs: 20 })).toMatchObject({ coreUrl: "https://core.example", timeoutMs: 20 });
+  });
+});
