@@ -3,7 +3,7 @@
 // enqueued, delivered, skipped (superseded by a later version already delivered), failed (refused by the
 // core, or retries exhausted). A settled event (delivered, skipped) never changes state again except that a
 // skipped one may turn delivered if a duplicate copy reached the core first; failed can be redriven.
-import { and, eq, inArray, lt, notInArray, or, sql } from "drizzle-orm";
+import { and, eq, inArray, like, lt, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { changeEvents, deliveryCursors, type EventState } from "./schema.ts";
 
@@ -73,17 +73,20 @@ export async function recordAttempt(db: Db, eventId: string, status: number | nu
 }
 
 /** The core refused the event for good: it stays failed until an operator redrives it. */
-export async function recordFailed(db: Db, eventId: string, status: number | null, reason: string): Promise<void> {
+export async function recordFailed(db: Db, eventId: string, status: number | null, reason: string, at: string): Promise<void> {
   await db
     .update(changeEvents)
-    .set({ state: "failed", attempts: sql`${changeEvents.attempts} + 1`, lastStatus: status, lastError: reason })
+    .set({ state: "failed", attempts: sql`${changeEvents.attempts} + 1`, lastStatus: status, lastError: reason, failedAt: at })
     .where(and(eq(changeEvents.id, eventId), notInArray(changeEvents.state, SETTLED)));
 }
 
 export const RETRIES_EXHAUSTED = "retries exhausted";
 
+/** Failed because its retries ran out (the core was unreachable or failing), not because the core refused it. */
+export const isDeadLettered = and(eq(changeEvents.state, "failed"), like(changeEvents.lastError, `${RETRIES_EXHAUSTED}%`));
+
 /** Messages that reached the dead-letter queue: failed, keeping the last attempt's status and reason. */
-export async function recordDeadLettered(db: Db, eventIds: string[]): Promise<void> {
+export async function recordDeadLettered(db: Db, eventIds: string[], at: string): Promise<void> {
   const statements = [];
   for (let i = 0; i < eventIds.length; i += IDS_PER_STATEMENT) {
     statements.push(
@@ -91,6 +94,7 @@ export async function recordDeadLettered(db: Db, eventIds: string[]): Promise<vo
         .update(changeEvents)
         .set({
           state: "failed",
+          failedAt: at,
           lastError: sql`CASE WHEN ${changeEvents.lastError} LIKE ${`${RETRIES_EXHAUSTED}%`} THEN ${changeEvents.lastError}
                               ELSE ${`${RETRIES_EXHAUSTED}; last: `} || coalesce(${changeEvents.lastError}, 'no attempt recorded') END`,
         })
@@ -104,12 +108,14 @@ export async function recordDeadLettered(db: Db, eventIds: string[]): Promise<vo
 export type ResendableEvent = { id: string; payload: Record<string, unknown> };
 
 /**
- * Events whose message may not be in the queue: 'pending' past the grace period, and 'enqueued' long past
- * any retry window. occurred_at bounds both, so the (state, occurred_at) index serves the query.
+ * Events whose message may not be in the queue: 'pending' past the grace period, 'enqueued' long past
+ * any retry window, and dead-lettered events (retries exhausted while the core was unreachable; not the
+ * ones the core refused) an hour after they failed, so a long outage of the core heals without an
+ * operator. The (state, occurred_at) index serves the query.
  */
 export async function findResendable(
   db: Db,
-  options: { pendingBefore: string; enqueuedBefore: string; limit: number },
+  options: { pendingBefore: string; enqueuedBefore: string; deadLetteredBefore: string; limit: number },
 ): Promise<ResendableEvent[]> {
   return db
     .select({ id: changeEvents.id, payload: changeEvents.payload })
@@ -122,6 +128,7 @@ export async function findResendable(
           lt(changeEvents.occurredAt, options.enqueuedBefore),
           lt(changeEvents.enqueuedAt, options.enqueuedBefore),
         ),
+        and(isDeadLettered, lt(changeEvents.failedAt, options.deadLetteredBefore)),
       ),
     )
     .orderBy(changeEvents.occurredAt)

@@ -68,6 +68,8 @@ export const changeEvents = sqliteTable(
     attempts: integer("attempts").notNull().default(0),
     lastStatus: integer("last_status"),
     lastError: text("last_error"),
+    /** When the event last became 'failed'; a dead-lettered one is re-sent an hour later (outbox cron). */
+    failedAt: text("failed_at"),
   },
   (t) => [
     index("change_events_state_occurred").on(t.state, t.occurredAt),

@@ -48,7 +48,7 @@ async function deliverMessage(db: Db, message: Message<unknown>, deps: OutboxDep
     // and redrives it once matching code runs; either way the message is not looped on.
     const eventId = eventIdOf(message.body);
     try {
-      if (eventId) await recordFailed(db, eventId, null, "malformed event body");
+      if (eventId) await recordFailed(db, eventId, null, "malformed event body", deps.now().toISOString());
     } catch (error) {
       const delaySeconds = retryDelaySeconds(message.attempts, undefined, deps.random, deps.config.backoff);
       deps.log({ level: "error", msg: "delivery", outcome: "retry", eventId, storageError: sqliteErrorClass(error), delaySeconds });
@@ -123,7 +123,7 @@ async function settle(
   // for a call without a response the fixed reason text (timeout, network error, missing setting).
   const logged = outcome.status === null ? { reason: outcome.reason } : {};
   if (outcome.kind === "permanent") {
-    await recordFailed(db, event.eventId, outcome.status, outcome.reason);
+    await recordFailed(db, event.eventId, outcome.status, outcome.reason, deps.now().toISOString());
     line({ level: "error", outcome: "failed", status: outcome.status });
     message.ack();
     return "failed";
@@ -145,7 +145,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Pick<
   const events = batch.messages.map((m) => ({ message: m, event: CoreEvent.safeParse(m.body).data }));
   const ids = batch.messages.flatMap((m) => eventIdOf(m.body) ?? []);
   try {
-    await recordDeadLettered(openDb(env.DB), ids);
+    await recordDeadLettered(openDb(env.DB), ids, deps.now().toISOString());
   } catch (error) {
     deps.log({ level: "error", msg: "dead letters not recorded", messages: ids.length, storageError: sqliteErrorClass(error) });
     for (const { message } of events) message.retry({ delaySeconds: retryDelaySeconds(message.attempts, undefined, deps.random, deps.config.backoff) });

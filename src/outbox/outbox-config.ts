@@ -18,6 +18,8 @@ export type OutboxConfig = {
   resendGraceMs: number;
   /** An 'enqueued' event still undelivered after this lost its message (queue retention, a dropped DLQ message). */
   staleEnqueuedMs: number;
+  /** A dead-lettered event (its retries ran out while the core was down) is re-sent this long after. */
+  deadLetterResendMs: number;
   /** Events re-sent per cron run; the rest wait for the next minute. */
   resendLimit: number;
   /** Rows deleted per cron run. */
@@ -53,6 +55,7 @@ export function readOutboxConfig(env: OutboxVars, overrides: Partial<OutboxConfi
     retentionDays: retention,
     resendGraceMs: 30_000,
     staleEnqueuedMs: 12 * 60 * 60 * 1000,
+    deadLetterResendMs: 60 * 60 * 1000,
     resendLimit: 500,
     pruneLimit: 2_000,
     ...overrides,

@@ -1,7 +1,8 @@
 // Every minute ([triggers] crons): the safety net under the relay, and the outbox's housekeeping.
 //  1. Re-send events whose message may not be in the queue: 'pending' past a short grace period (the
 //     request's send failed, or its isolate died between the D1 write and the send), and 'enqueued' events
-//     long past any retry window (their message was lost). Batches stay within Queues' limits. A re-send
+//     long past any retry window (their message was lost), and dead-lettered events an hour after their
+//     retries ran out (a long core outage heals by itself; events the core refused wait for a redrive). Batches stay within Queues' limits. A re-send
 //     may duplicate a message; the consumer's state check and the core's Idempotency-Key absorb that.
 //  2. Delete delivered and skipped events older than OUTBOX_RETENTION_DAYS.
 //  3. Log one line with what to watch: failed events, and the age of the oldest undelivered one.
@@ -27,6 +28,7 @@ export async function runOutboxCron(
   const resendable = await findResendable(db, {
     pendingBefore: iso(now - config.resendGraceMs),
     enqueuedBefore: iso(now - config.staleEnqueuedMs),
+    deadLetteredBefore: iso(now - config.deadLetterResendMs),
     limit: config.resendLimit,
   });
   let resent = 0;

@@ -38,7 +38,7 @@ describe("delivery store", () => {
     const event = await seed(tenantId, "u2", 1);
     await recordDelivered(db, event, 200, "2026-11-28T10:00:00.000Z");
     await recordSkipped(db, event.eventId);
-    await recordDeadLettered(db, [event.eventId]);
+    await recordDeadLettered(db, [event.eventId], new Date().toISOString());
     expect(await findDeliveryState(db, event.eventId)).toEqual({ state: "delivered", attempts: 1, deliveredVersion: 1 });
   });
 
@@ -46,7 +46,7 @@ describe("delivery store", () => {
     const tenantId = newTenantId();
     const events = [];
     for (let i = 0; i < 150; i++) events.push(await seed(tenantId, `u${i}`, 1));
-    await recordDeadLettered(db, events.map((e) => e.eventId));
+    await recordDeadLettered(db, events.map((e) => e.eventId), new Date().toISOString());
     const { results } = await env.DB.prepare("SELECT state, count(*) AS n FROM change_events WHERE tenant_id = ? GROUP BY state").bind(tenantId).all();
     expect(results).toEqual([{ state: "failed", n: 150 }]);
   });
