@@ -5,6 +5,8 @@ export type AppEnv = {
   Bindings: Env;
   Variables: {
     requestId: string;
+    /** The JSON request body, parsed once by requireScimJson. */
+    body: unknown;
     tenant: Tenant;
     /** The tenant a token named, set before the allow-list decides; for the log. */
     tenantId: string;

@@ -8,7 +8,7 @@ import { requireTenant, type RequireTenantOptions } from "./auth/require-tenant.
 import { MAX_BODY_BYTES } from "./config.ts";
 import { renderError, renderNotFound } from "./http/errors.ts";
 import { requestLog, type LogSink } from "./http/request-log.ts";
-import { tenantRateLimit } from "./http/tenant-rate-limit.ts";
+import { tenantRateLimit, type TenantRateLimitOptions } from "./http/tenant-rate-limit.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
 import { bulkAndMeRoutes, groupsRoutes } from "./routes/unsupported.ts";
 import { usersRoutes } from "./routes/users.ts";
@@ -16,7 +16,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { methodNotAllowed as methodNotAllowedError, payloadTooLarge } from "./scim/errors.ts";
 import { SCIM_CONTENT_TYPE } from "./scim/uris.ts";
 
-export type AppOptions = { auth?: RequireTenantOptions; log?: LogSink };
+export type AppOptions = { auth?: RequireTenantOptions; log?: LogSink; rateLimit?: TenantRateLimitOptions };
 
 export function createApp(options: AppOptions = {}) {
   const app = new Hono<AppEnv>({ strict: false });
@@ -49,8 +49,9 @@ export function createApp(options: AppOptions = {}) {
 
   const scim = new Hono<AppEnv>({ strict: false });
   const tenantGuard = requireTenant(options.auth);
+  const rateLimit = tenantRateLimit(options.rateLimit);
   // "/Users/*" also matches "/Users" itself, so each guard runs exactly once per request.
-  for (const path of ["/Users/*", "/Groups/*"]) scim.use(path, tenantGuard, tenantRateLimit);
+  for (const path of ["/Users/*", "/Groups/*"]) scim.use(path, tenantGuard, rateLimit);
   scim.route("/Users", usersRoutes);
   scim.route("/Groups", groupsRoutes);
   scim.route("/", discoveryRoutes);

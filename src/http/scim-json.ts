@@ -11,11 +11,13 @@ export const requireScimJson = createMiddleware<AppEnv>(async (c, next) => {
   if (!ACCEPTED.test(mediaType)) {
     throw unsupportedMediaType("Send the body as application/scim+json (or application/json).");
   }
-  const text = await c.req.text();
+  let body: unknown;
   try {
-    JSON.parse(text);
+    body = JSON.parse(await c.req.text());
   } catch {
     throw invalidSyntax("The request body is not valid JSON.");
   }
+  // Parsed once here; handlers read c.var.body (the use cases validate it with the User/PatchOp schemas).
+  c.set("body", body);
   await next();
 });

@@ -80,7 +80,14 @@ export function mobileForLookup(value: unknown): string | undefined {
   return typeof value === "string" ? lookup(value) : undefined;
 }
 
+/** Already canonical: digits only, no leading 0, a possible length for some country. */
+const CANONICAL_SHAPE = /^[1-9]\d{6,14}$/;
+
 function lookup(value: string): string | undefined {
+  // Entra looks users up by exactly what it stored, the canonical digits: skip the metadata work. A value
+  // of that shape that canonicalMobile would refuse cannot equal any stored number (every stored number
+  // is canonicalMobile's output), so the match is the same either way.
+  if (CANONICAL_SHAPE.test(value)) return value;
   const result = canonicalMobile(value);
   return result.ok ? result.mobile : undefined;
 }

@@ -49,7 +49,7 @@ describe("a long core outage", () => {
 
   it("core down past every retry: dead-lettered changes are re-sent by the cron an hour later, with no operator", async () => {
     const pipeline = forwardingPipeline({ seed: 12, maxRetries: 3 });
-    pipeline.core.fail({ mode: "503" });
+    pipeline.core.fail({ mode: "500" });
     const tenantId = await provision(pipeline);
     await pipeline.drain({ concurrency: 5 });
     expect(new Set((await eventRows(tenantId)).map((r) => r.state))).toEqual(new Set(["failed"]));

@@ -7,7 +7,8 @@ import { allowTenant, BASE, devToken, newTenantId } from "../support/gateway.ts"
 describe("per-tenant rate limit", () => {
   it("answers 429 with Retry-After past the limit, for that tenant only", async () => {
     const lines: string[] = [];
-    const app = createApp({ log: (line) => lines.push(line) });
+    // No local allowance, so every request reaches the binding (its limit here is 3 per 10 s).
+    const app = createApp({ log: (line) => lines.push(line), rateLimit: { localAllowance: 0 } });
     const limited = { ...env, TENANT_RATE_LIMIT: env.TEST_LOW_RATE_LIMIT };
     const get = async (tenantId: string) => {
       const ctx = createExecutionContext();
@@ -27,6 +28,30 @@ describe("per-tenant rate limit", () => {
     expect(await refused.json()).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "429" });
     expect((await get(quiet)).status).toBe(200);
     expect(lines.filter((l) => JSON.parse(l).rateLimited === true)).toHaveLength(3);
+  });
+
+  it("lets a tenant's first requests of each second through without asking the binding", async () => {
+    let clock = Date.UTC(2026, 10, 28, 12, 0, 0);
+    let calls = 0;
+    // The real binding (3 per 10 s), counted.
+    const counting = { limit: (options: RateLimitOptions) => (calls++, env.TEST_LOW_RATE_LIMIT.limit(options)) } satisfies RateLimit;
+    const app = createApp({ rateLimit: { now: () => clock, localAllowance: 2 } });
+    const tenantId = newTenantId();
+    await allowTenant(tenantId);
+    const token = await devToken(tenantId);
+    const get = async () => {
+      const ctx = createExecutionContext();
+      const res = await app.request(`${BASE}/Users`, { headers: { Authorization: `Bearer ${token}` } }, { ...env, TENANT_RATE_LIMIT: counting }, ctx);
+      await waitOnExecutionContext(ctx);
+      return res.status;
+    };
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push(await get());
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(calls).toBe(4);
+    clock += 1_000;
+    expect(await get()).toBe(200);
+    expect(calls).toBe(4);
   });
 
 });
