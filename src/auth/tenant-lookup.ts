@@ -2,7 +2,7 @@
 // logged by the caller), so a hand-edited mistake locks the tenant out instead of half-working. KV being
 // unreachable is different: that is a 503, which Entra retries, rather than a 403 that alarms the admin.
 import { unavailable } from "../scim/errors.ts";
-import { TenantRecord, tenantKey } from "../tenants/record.ts";
+import { parseStoredRecord, tenantKey, type TenantRecord } from "../tenants/record.ts";
 
 export type TenantLookup =
   | { found: true; record: TenantRecord }
@@ -16,13 +16,6 @@ export async function lookupTenant(kv: KVNamespace, tenantId: string): Promise<T
     throw unavailable("The tenant allow-list is temporarily unavailable; Entra ID retries automatically.");
   }
   if (text === null) return { found: false, reason: "tenant_not_listed" };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { found: false, reason: "tenant_record_invalid" };
-  }
-  const parsed = TenantRecord.safeParse(raw);
-  if (!parsed.success) return { found: false, reason: "tenant_record_invalid" };
-  return { found: true, record: parsed.data };
+  const stored = parseStoredRecord(text);
+  return stored.ok ? { found: true, record: stored.record } : { found: false, reason: "tenant_record_invalid" };
 }

@@ -6,7 +6,7 @@
 // Refusals are TenantCommandError with a code the CLI maps to its exit status and --json output.
 import type { z } from "zod";
 import { mintSecretToken, sha256Hex } from "../auth/secret-token.ts";
-import { TENANT_KEY_PREFIX, TenantId, TenantRecord, managerKey, tenantKey } from "./record.ts";
+import { TENANT_KEY_PREFIX, TenantId, TenantRecord, managerKey, parseStoredRecord, tenantKey } from "./record.ts";
 import type { TenantStore } from "./store.ts";
 
 export type TenantCommandDeps = {
@@ -227,14 +227,9 @@ function validate(candidate: Record<string, unknown>): TenantRecord {
 }
 
 function readRecord(raw: string): { ok: true; record: TenantRecord } | { ok: false; problem: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return { ok: false, problem: "the value is not JSON" };
-  }
-  const parsed = TenantRecord.safeParse(json);
-  return parsed.success ? { ok: true, record: parsed.data } : { ok: false, problem: describeIssues(parsed.error) };
+  const stored = parseStoredRecord(raw);
+  if (stored.ok) return stored;
+  return { ok: false, problem: stored.issues ? describeIssues(stored.issues) : "the value is not JSON" };
 }
 
 const notListed = (tenantId: string) =>

@@ -50,3 +50,17 @@ export function findManager(record: TenantRecord, displayName: string): string |
   const key = managerKey(displayName);
   return record.managers?.find((m) => managerKey(m) === key);
 }
+
+/** A stored value read back: the record, or why not (`issues` absent when the value is not even JSON). */
+export type StoredRecord = { ok: true; record: TenantRecord } | { ok: false; issues?: z.ZodError };
+
+export function parseStoredRecord(text: string): StoredRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false };
+  }
+  const parsed = TenantRecord.safeParse(json);
+  return parsed.success ? { ok: true, record: parsed.data } : { ok: false, issues: parsed.error };
+}

@@ -8,7 +8,7 @@
 const USER_COLUMNS =
   '"id", "tenant_id", "user_name", "mobile", "external_id", "active", "manager", "version", "last_event_id", "resource", "created_at", "updated_at"';
 const EVENT_COLUMNS =
-  '"id", "tenant_id", "user_id", "type", "version", "occurred_at", "payload", "state", "enqueued_at", "delivered_at", "attempts", "last_status", "last_error"';
+  '"id", "tenant_id", "user_id", "type", "version", "occurred_at", "payload", "state", "enqueued_at", "delivered_at", "attempts", "last_status", "last_error", "failed_at"';
 
 export const SQL = {
   byMobile: `select ${USER_COLUMNS} from "users" where ("users"."tenant_id" = ? and "users"."mobile" = ?) order by "users"."id" asc limit ?`,
@@ -17,14 +17,14 @@ export const SQL = {
   firstPage: `select ${USER_COLUMNS} from "users" where "users"."tenant_id" = ? order by "users"."id" asc limit ?`,
   page: `select ${USER_COLUMNS} from "users" where "users"."tenant_id" = ? order by "users"."id" asc limit ? offset ?`,
   insertUser: `insert into "users" (${USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  insertEvent: `insert into "change_events" (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, null, null, ?, null, null)`,
+  insertEvent: `insert into "change_events" (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, null, null, ?, null, null, null)`,
   updateUser:
     'update "users" set "user_name" = ?, "mobile" = ?, "external_id" = ?, "active" = ?, "manager" = ?, "version" = ?, "last_event_id" = ?, "resource" = ?, "updated_at" = ? where ("users"."tenant_id" = ? and "users"."id" = ? and "users"."version" = ?)',
-  insertEventIfWritten: `insert into "change_events" (${EVENT_COLUMNS}) \n    SELECT ?, ?, ?, ?, ?, ?,\n           ?, 'pending', NULL, NULL, 0, NULL, NULL\n    WHERE EXISTS (SELECT 1 FROM "users" WHERE "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."last_event_id" = ?)`,
-  insertEventIfAtVersion: `insert into "change_events" (${EVENT_COLUMNS}) \n    SELECT ?, ?, ?, ?, ?, ?,\n           ?, 'pending', NULL, NULL, 0, NULL, NULL\n    WHERE EXISTS (SELECT 1 FROM "users" WHERE "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."version" = ?)`,
+  insertEventIfWritten: `insert into "change_events" (${EVENT_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from "users" where "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."last_event_id" = ? limit ?`,
+  insertEventIfAtVersion: `insert into "change_events" (${EVENT_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from "users" where "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."version" = ? limit ?`,
   deleteUser: 'delete from "users" where ("users"."tenant_id" = ? and "users"."id" = ? and "users"."version" = ?)',
   markEnqueued:
-    'update "change_events" set "state" = ?, "enqueued_at" = ? where ("change_events"."id" in (?) and "change_events"."state" in (?, ?))',
+    'update "change_events" set "state" = ?, "enqueued_at" = ? where ("change_events"."id" in (?) and ("change_events"."state" in (?, ?) or ("change_events"."state" = ? and "change_events"."last_error" like ?)))',
 };
 
 type Row = [string, string, string, string, string | null, number, string | null, number, string, string, string, string];
@@ -38,7 +38,7 @@ function relay(env: Env, ctx: ExecutionContext, eventId: string, payload: string
   ctx.waitUntil(
     (async () => {
       await env.CHANGES.sendBatch([{ body: JSON.parse(payload), contentType: "json" }]);
-      await env.DB.batch([env.DB.prepare(SQL.markEnqueued).bind("enqueued", new Date().toISOString(), eventId, "pending", "enqueued")]);
+      await env.DB.batch([env.DB.prepare(SQL.markEnqueued).bind("enqueued", new Date().toISOString(), eventId, "pending", "enqueued", "failed", "retries exhausted%")]);
     })(),
   );
 }
@@ -73,7 +73,7 @@ async function write(env: Env, ctx: ExecutionContext, tenantId: string, id: stri
   if (method === "DELETE") {
     const payload = payloadOf(eventId, "user.deleted", tenantId, id, current[3], version + 1, false, at);
     await env.DB.batch([
-      env.DB.prepare(SQL.insertEventIfAtVersion).bind(eventId, tenantId, id, "user.deleted", version + 1, at, payload, tenantId, id, version),
+      env.DB.prepare(SQL.insertEventIfAtVersion).bind(eventId, tenantId, id, "user.deleted", version + 1, at, payload, "pending", null, null, 0, null, null, null, tenantId, id, version, 1),
       env.DB.prepare(SQL.deleteUser).bind(tenantId, id, version),
     ]);
     relay(env, ctx, eventId, payload);
@@ -83,7 +83,7 @@ async function write(env: Env, ctx: ExecutionContext, tenantId: string, id: stri
   const payload = payloadOf(eventId, "user.updated", tenantId, id, current[3], version + 1, active, at);
   await env.DB.batch([
     env.DB.prepare(SQL.updateUser).bind(current[2], current[3], current[4], active ? 1 : 0, current[6], version + 1, eventId, current[9], at, tenantId, id, version),
-    env.DB.prepare(SQL.insertEventIfWritten).bind(eventId, tenantId, id, "user.updated", version + 1, at, payload, tenantId, id, eventId),
+    env.DB.prepare(SQL.insertEventIfWritten).bind(eventId, tenantId, id, "user.updated", version + 1, at, payload, "pending", null, null, 0, null, null, null, tenantId, id, eventId, 1),
   ]);
   relay(env, ctx, eventId, payload);
   return json(current[9]);
