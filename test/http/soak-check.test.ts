@@ -1,0 +1,46 @@
+// The soak run's verdict (test/bench/soak-check.ts) must be able to fail: it reports nothing wrong for a
+// forwarding that worked, and it reports loss and duplication when the core's view says so.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createCoreEmulator, type CoreEmulator } from "../../src/outbox/core-emulator.ts";
+import { checkCore } from "../bench/soak-check.ts";
+import { forwardingPipeline } from "../support/forwarding.ts";
+import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
+
+type SoakD1 = Parameters<typeof checkCore>[0];
+
+async function forwardedTenant() {
+  const pipeline = forwardingPipeline({ seed: 5 });
+  const tenantId = newTenantId();
+  await allowTenant(tenantId);
+  const token = await devToken(tenantId);
+  const ids: string[] = [];
+  for (const mobile of ["447700900101", "447700900102", "447700900103"]) {
+    ids.push((await pipeline.scim(token, "POST", "/Users", entraUser(mobile))).body.id);
+  }
+  await pipeline.scim(token, "DELETE", `/Users/${ids[0]}`);
+  await pipeline.drain();
+  return pipeline;
+}
+
+describe("the soak run's core check", () => {
+  it("finds nothing lost, duplicated or unsettled when every change was forwarded", async () => {
+    const pipeline = await forwardedTenant();
+    const check = await checkCore(env.DB as unknown as SoakD1, pipeline.core);
+    expect(check).toMatchObject({ users: 3, deletedUsers: 1, lost: 0, duplicated: 0, unsettled: 0, deliveredNeverReceived: 0 });
+  });
+
+  it("reports every user as lost, and deliveries the core never received, against a core that holds nothing", async () => {
+    await forwardedTenant();
+    const check = await checkCore(env.DB as unknown as SoakD1, createCoreEmulator());
+    expect(check.lost).toBeGreaterThanOrEqual(3);
+    expect(check.deliveredNeverReceived).toBeGreaterThanOrEqual(4);
+  });
+
+  it("reports a change the core applied twice", async () => {
+    const pipeline = await forwardedTenant();
+    const applied = pipeline.core.events().find((e) => e.outcome === "applied");
+    const twice = { ...pipeline.core, events: () => [...pipeline.core.events(), applied!] } as CoreEmulator;
+    expect((await checkCore(env.DB as unknown as SoakD1, twice)).duplicated).toBeGreaterThanOrEqual(1);
+  });
+});
