@@ -1,7 +1,7 @@
 // npm run entra-sim -- [--base-url <url>] [--tenant <GUID>] [--users <n>] ...: plays Entra's provisioning
 // service against a gateway (src/sim/run-simulation.ts) and exits non-zero on any unexpected status or
 // mismatch. Progress goes to stderr; the summary (or --json) to stdout.
-import { parseArgs } from "node:util";
+import { parseCommandLine, usageError } from "./command-line.ts";
 import devSigningKey from "./dev-signing-key.json" with { type: "json" };
 import { DEV_TENANT_ID, DEV_TENANT_RECORD } from "./dev-tenant.ts";
 import { signDevToken } from "./dev-token.ts";
@@ -39,58 +39,40 @@ checks the gateway holds exactly what was intended. Exits 1 on any unexpected st
   --change-rate  share of users changed per incremental cycle (default 0.3)
   --json         the summary as JSON`;
 
-function usageError(message: string): never {
-  process.stderr.write(`entra-sim: ${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
+const usage = (message: string): never => usageError("entra-sim", USAGE, message);
 
-let values: Record<string, string | boolean | string[] | undefined>;
-try {
-  ({ values } = parseArgs({
-    options: {
-      "base-url": { type: "string" },
-      tenant: { type: "string" },
-      users: { type: "string" },
-      cycles: { type: "string" },
-      concurrency: { type: "string" },
-      shape: { type: "string" },
-      manager: { type: "string", multiple: true },
-      token: { type: "string" },
-      "core-url": { type: "string" },
-      "core-wait": { type: "string" },
-      seed: { type: "string" },
-      "change-rate": { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
-  }));
-} catch (error) {
-  usageError(error instanceof Error ? error.message : String(error));
-}
-
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const values: Record<string, string | boolean | string[] | undefined> = parseCommandLine("entra-sim", USAGE, {
+  "base-url": { type: "string" },
+  tenant: { type: "string" },
+  users: { type: "string" },
+  cycles: { type: "string" },
+  concurrency: { type: "string" },
+  shape: { type: "string" },
+  manager: { type: "string", multiple: true },
+  token: { type: "string" },
+  "core-url": { type: "string" },
+  "core-wait": { type: "string" },
+  seed: { type: "string" },
+  "change-rate": { type: "string" },
+  json: { type: "boolean" },
+});
 
 function wholeNumber(name: string, fallback: number, min: number): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
-  if (typeof raw !== "string" || !/^\d+$/.test(raw) || Number(raw) < min) usageError(`--${name} must be a whole number of at least ${min}`);
+  if (typeof raw !== "string" || !/^\d+$/.test(raw) || Number(raw) < min) usage(`--${name} must be a whole number of at least ${min}`);
   return Number(raw);
 }
 
 const baseUrl = typeof values["base-url"] === "string" ? values["base-url"] : DEFAULT_BASE_URL;
-if (!/^https?:\/\//.test(baseUrl)) usageError("--base-url must be an http(s) URL such as http://localhost:8787/scim/v2");
+if (!/^https?:\/\//.test(baseUrl)) usage("--base-url must be an http(s) URL such as http://localhost:8787/scim/v2");
 const tenantId = (typeof values.tenant === "string" ? values.tenant : DEV_TENANT_ID).trim().toLowerCase();
-if (!GUID_PATTERN.test(tenantId)) usageError("--tenant must be an Entra tenant id (a GUID)");
+if (!GUID_PATTERN.test(tenantId)) usage("--tenant must be an Entra tenant id (a GUID)");
 const shape = (typeof values.shape === "string" ? values.shape : "aadOptscim062020") as ShapeOption;
-if (![...SHAPES, "mixed"].includes(shape)) usageError("--shape is legacy, aadOptscim062020 or mixed");
+if (![...SHAPES, "mixed"].includes(shape)) usage("--shape is legacy, aadOptscim062020 or mixed");
 const managers = Array.isArray(values.manager) && values.manager.length ? values.manager.map(String) : DEFAULT_MANAGERS;
 const changeRate = values["change-rate"] === undefined ? 0.3 : Number(values["change-rate"]);
-if (!(changeRate >= 0 && changeRate <= 1)) usageError("--change-rate is a number from 0 to 1");
+if (!(changeRate >= 0 && changeRate <= 1)) usage("--change-rate is a number from 0 to 1");
 const seed = wholeNumber("seed", Math.floor(Math.random() * 2 ** 31), 0);
 const coreUrl = typeof values["core-url"] === "string" ? values["core-url"] : undefined;
 

@@ -1,7 +1,7 @@
 // npm run token -- --tenant <GUID>: prints a bearer token signed with the committed development key, for
 // calling a locally running gateway (which trusts that key through TRUSTED_DEV_JWKS). Only the token goes
 // to stdout, so `TOKEN=$(npm run -s token -- --tenant <GUID>)` works; everything else goes to stderr.
-import { parseArgs } from "node:util";
+import { parseCommandLine, usageError } from "./command-line.ts";
 import devSigningKey from "./dev-signing-key.json" with { type: "json" };
 import { DEFAULT_EXPIRES_IN_SECONDS, NON_GALLERY_AUDIENCE, signDevToken } from "./dev-token.ts";
 import { GUID_PATTERN } from "../tenants/record.ts";
@@ -11,41 +11,22 @@ const USAGE = `usage: npm run -s token -- --tenant <Entra tenant GUID> [--expire
   --expires-in  lifetime in seconds (default ${DEFAULT_EXPIRES_IN_SECONDS})
   --audience    the aud claim (default ${NON_GALLERY_AUDIENCE})`;
 
-function usageError(message: string): never {
-  process.stderr.write(`token: ${message}\n${USAGE}\n`);
-  process.exit(2);
-}
+const usage = (message: string): never => usageError("token", USAGE, message);
 
-let values: { tenant?: string; "expires-in"?: string; audience?: string; help?: boolean };
-try {
-  ({ values } = parseArgs({
-    options: {
-      tenant: { type: "string" },
-      "expires-in": { type: "string" },
-      audience: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
-  }));
-} catch (error) {
-  usageError(error instanceof Error ? error.message : String(error));
-}
+const values = parseCommandLine("token", USAGE, {
+  tenant: { type: "string" },
+  "expires-in": { type: "string" },
+  audience: { type: "string" },
+});
 
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-
-const tenant = values.tenant?.trim();
-if (!tenant) usageError("--tenant is required");
-if (!GUID_PATTERN.test(tenant)) usageError(`--tenant must be a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47`);
+const tenant = values.tenant?.trim() || usage("--tenant is required");
+if (!GUID_PATTERN.test(tenant)) usage(`--tenant must be a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47`);
 
 const expiresIn = values["expires-in"] ?? String(DEFAULT_EXPIRES_IN_SECONDS);
-if (!/^[1-9][0-9]*$/.test(expiresIn)) usageError("--expires-in must be a whole number of seconds greater than 0");
+if (!/^[1-9][0-9]*$/.test(expiresIn)) usage("--expires-in must be a whole number of seconds greater than 0");
 
 const audience = values.audience ?? NON_GALLERY_AUDIENCE;
-if (audience.trim() === "") usageError("--audience cannot be empty");
+if (audience.trim() === "") usage("--audience cannot be empty");
 
 const token = await signDevToken({
   jwk: devSigningKey,
