@@ -2,8 +2,7 @@
 // and parsing JSON per request would be waste). Secrets arrive the same way (wrangler secret / .dev.vars).
 import { z } from "zod";
 
-/** Entra's non-gallery app audience: every custom app's provisioning token carries it. */
-export const NON_GALLERY_AUDIENCE = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
+import { NON_GALLERY_AUDIENCE } from "./auth/entra-token.ts";
 
 /** Largest request body accepted; Entra's largest user bodies are a few KiB. */
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -10,6 +10,8 @@ import type { KeySource } from "./jwks-cache.ts";
 import { GUID_PATTERN } from "../tenants/record.ts";
 
 /** The application id of Entra's provisioning service, the only caller we accept. */
+/** Entra's non-gallery app audience: every custom app's provisioning token carries it. */
+export const NON_GALLERY_AUDIENCE = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
 export const ENTRA_PROVISIONING_APP_ID = "00000014-0000-0000-c000-000000000000";
 /** Microsoft signs these tokens with RS256 only; anything else is an algorithm-confusion attempt. */
 export const REQUIRED_ALG = "RS256";

@@ -8,7 +8,7 @@ import { readConfig, type Config } from "../config.ts";
 import { forbidden, unauthorized } from "../scim/errors.ts";
 import { verifyEntraToken } from "./entra-token.ts";
 import { createKeySource, type KeySource } from "./jwks-cache.ts";
-import { createExpiringCache } from "./expiring-cache.ts";
+import { createExpiringCache, type ExpiringCache } from "./expiring-cache.ts";
 import { looksLikeJwt, parseSecretToken, secretTokenMatches, sha256Hex } from "./secret-token.ts";
 import { lookupTenant, type TenantLookup } from "./tenant-lookup.ts";
 
@@ -36,9 +36,6 @@ const NOT_APPROVED =
 export function requireTenant(options: RequireTenantOptions = {}) {
   const now = options.now ?? Date.now;
   const tenantCacheMs = options.tenantCacheMs ?? TENANT_CACHE_MS;
-  // Verifying an RS256 signature costs more than the rest of a request: a token Entra reuses for the
-  // hour of its validity is verified once per isolate, then recognised by its SHA-256 until it expires.
-  const verifiedTokens = createExpiringCache<string>(MAX_CACHED_TOKENS, now);
   const tenants = createExpiringCache<TenantLookup>(MAX_CACHED_TENANTS, now);
   const lookup = async (kv: KVNamespace, tenantId: string): Promise<TenantLookup> => {
     const cached = tenants.get(tenantId);
@@ -47,20 +44,26 @@ export function requireTenant(options: RequireTenantOptions = {}) {
     if (tenantCacheMs > 0) tenants.set(tenantId, fresh, now() + tenantCacheMs);
     return fresh;
   };
-  // Module-lifetime key caches, one per key configuration, so JWKS fetches are shared across requests.
-  const keySources = new Map<string, KeySource>();
-  const keysFor = (config: Config): KeySource => {
-    if (options.keys) return options.keys;
-    let source = keySources.get(config.keyConfigId);
-    if (!source) {
-      source = createKeySource({
-        fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-        now,
-        ...(config.trustedJwks ? { trustedJwks: config.trustedJwks } : {}),
-      });
-      keySources.set(config.keyConfigId, source);
+  // What one trust configuration (audiences, extra keys) has learnt, kept for the isolate's lifetime: the
+  // tenants' signing keys, and the tokens already verified under it. Verifying an RS256 signature costs more
+  // than the rest of a request; a token Entra reuses for the hour of its validity is verified once per
+  // isolate, then recognised by its SHA-256 until it expires. Keeping both per configuration means a token
+  // verified under one trust setting is never reused under another.
+  const trust = new Map<string, { keys: KeySource; verifiedTokens: ExpiringCache<string> }>();
+  const trustFor = (config: Config) => {
+    let state = trust.get(config.keyConfigId);
+    if (!state) {
+      const keys =
+        options.keys ??
+        createKeySource({
+          fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+          now,
+          ...(config.trustedJwks ? { trustedJwks: config.trustedJwks } : {}),
+        });
+      state = { keys, verifiedTokens: createExpiringCache<string>(MAX_CACHED_TOKENS, now) };
+      trust.set(config.keyConfigId, state);
     }
-    return source;
+    return state;
   };
 
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -72,17 +75,17 @@ export function requireTenant(options: RequireTenantOptions = {}) {
     const token = match?.[1];
     if (!token) throw refuse("missing_token");
 
+    const jwt = looksLikeJwt(token);
     let tenantId: string;
-    if (looksLikeJwt(token)) {
+    if (jwt) {
       const config = readConfig(c.env);
-      // The key includes the configuration, so a token verified under one trust setting is not reused
-      // under another (tests run both in one isolate; a deploy starts new isolates anyway).
-      const cacheKey = await sha256Hex(`${config.keyConfigId}\u0000${token}`);
+      const { keys, verifiedTokens } = trustFor(config);
+      const cacheKey = await sha256Hex(token);
       const known = verifiedTokens.get(cacheKey);
       if (known) {
         tenantId = known;
       } else {
-        const result = await verifyEntraToken(token, { audiences: config.audiences, keys: keysFor(config), now });
+        const result = await verifyEntraToken(token, { audiences: config.audiences, keys, now });
         if (!result.ok) throw refuse(result.reason);
         tenantId = result.tenantId;
         verifiedTokens.set(cacheKey, tenantId, result.expiresAt);
@@ -95,7 +98,7 @@ export function requireTenant(options: RequireTenantOptions = {}) {
 
     c.set("tenantId", tenantId);
     const found = await lookup(c.env.TENANTS, tenantId);
-    if (!looksLikeJwt(token)) {
+    if (!jwt) {
       // A secret token proves nothing until its hash matches the tenant's record; answer 401 either way.
       const hash = found.found ? found.record.secretTokenSha256 : undefined;
       if (!hash || !(await secretTokenMatches(token, hash))) throw refuse("secret_token_mismatch");

@@ -4,11 +4,11 @@
 // in workerd; the caller supplies the private JWK.
 import { SignJWT, importJWK } from "jose";
 import type { JWK } from "jose";
-import { ENTRA_PROVISIONING_APP_ID, REQUIRED_ALG, entraIssuer } from "../auth/entra-token.ts";
+import { ENTRA_PROVISIONING_APP_ID, NON_GALLERY_AUDIENCE, REQUIRED_ALG, entraIssuer } from "../auth/entra-token.ts";
+
+export { NON_GALLERY_AUDIENCE };
 
 export const DEV_KID = "telemessage-dev-1";
-/** The audience every non-gallery enterprise app's provisioning token carries. */
-export const NON_GALLERY_AUDIENCE = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
 /** Stands in for the object id of the provisioning service principal in the customer's tenant. */
 export const DEV_SERVICE_PRINCIPAL_ID = "d0d0d0d0-0000-4000-8000-000000000001";
 export const DEFAULT_EXPIRES_IN_SECONDS = 3600;

@@ -4,7 +4,6 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./paging.ts";
 import {
   ENTERPRISE_USER_SCHEMA,
-  LIST_RESPONSE_SCHEMA,
   RESOURCE_TYPE_SCHEMA,
   SCHEMA_SCHEMA,
   SERVICE_PROVIDER_CONFIG_SCHEMA,
@@ -106,8 +105,4 @@ export function serviceProviderConfig(baseUrl: string) {
     ],
     meta: { resourceType: "ServiceProviderConfig", location: `${baseUrl}/ServiceProviderConfig` },
   };
-}
-
-export function listOf(resources: unknown[]) {
-  return { schemas: [LIST_RESPONSE_SCHEMA], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length, Resources: resources };
 }

@@ -1,25 +1,12 @@
 // The production path: a token signed by "Microsoft" (a key the Worker does not trust by configuration),
 // verified against the keys fetched for the token's tenant. The fetch is injected; nothing leaves the machine.
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { microsoft } from "../support/microsoft-keys.ts";
 import { createKeySource, type KeySource } from "../../src/auth/jwks-cache.ts";
 import { signDevToken } from "../../src/cli/dev-token.ts";
 import { allowTenant, BASE, newTenantId } from "../support/gateway.ts";
-
-async function microsoft() {
-  const pair = await generateKeyPair("RS256", { extractable: true });
-  const kid = "ms-key-1";
-  const privateJwk: JWK = { ...(await exportJWK(pair.privateKey)), kid };
-  const publicJwk: JWK = { ...(await exportJWK(pair.publicKey)), kid, use: "sig" };
-  const fetched: string[] = [];
-  const fetch = (async (input: RequestInfo | URL) => {
-    fetched.push(String(input));
-    return Response.json({ keys: [publicJwk] });
-  }) as typeof globalThis.fetch;
-  return { privateJwk, fetch, fetched };
-}
 
 const production = () => ({ ...env, ...(JSON.parse(env.PRODUCTION_VARS) as Record<string, string>) });
 

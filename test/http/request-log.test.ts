@@ -1,8 +1,8 @@
 // Section 8: one structured line per request, with no phone number, e-mail or token in it.
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { allowTenant, BASE, devToken, entraUser, newTenantId } from "../support/gateway.ts";
+import { allowTenant, BASE, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
 
 describe("request log", () => {
   it("writes one JSON line per request with id, tenant, route, status and duration, and no personal data", async () => {
@@ -11,21 +11,7 @@ describe("request log", () => {
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     const token = await devToken(tenantId);
-    const send = async (method: string, path: string, body?: unknown) => {
-      const ctx = createExecutionContext();
-      const res = await app.request(
-        `${BASE}${path}`,
-        {
-          method,
-          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" },
-          ...(body ? { body: JSON.stringify(body) } : {}),
-        },
-        env,
-        ctx,
-      );
-      await waitOnExecutionContext(ctx);
-      return res;
-    };
+    const send = (method: string, path: string, body?: unknown) => sendThrough(app, token, method, path, body);
     const created = await send("POST", "/Users", entraUser("11234567890"));
     await send("POST", "/Users", entraUser("11234567890"));
     await send("GET", "/Users?filter=userName+eq+%2211234567890%22");

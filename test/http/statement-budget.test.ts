@@ -5,25 +5,12 @@
 // the response (marking the event enqueued) is told apart by its SQL, since it may run at either side of
 // the response.
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { microsoft } from "../support/microsoft-keys.ts";
 import { signDevToken } from "../../src/cli/dev-token.ts";
 import { countingD1, countingKv, emptyCounts, type D1Counts } from "../bench/counting-d1.ts";
 import { allowTenant, BASE, entraUser, newTenantId } from "../support/gateway.ts";
-
-/** "Microsoft": a signing key the Worker does not trust by configuration, published through `fetch`. */
-async function microsoft() {
-  const pair = await generateKeyPair("RS256", { extractable: true });
-  const privateJwk: JWK = { ...(await exportJWK(pair.privateKey)), kid: "ms-bench-1" };
-  const publicJwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: "ms-bench-1", use: "sig" };
-  const fetched: string[] = [];
-  const fetch = (async (input: RequestInfo | URL) => {
-    fetched.push(String(input));
-    return Response.json({ keys: [publicJwk] });
-  }) as typeof globalThis.fetch;
-  return { privateJwk, fetch, fetched };
-}
 
 /** What one request did to D1, by kind: reads run alone, write batches touching users, relay batches. */
 function classify(counts: D1Counts) {
@@ -38,7 +25,7 @@ function classify(counts: D1Counts) {
 }
 
 async function setUp() {
-  const ms = await microsoft();
+  const ms = await microsoft("ms-bench-1");
   const tenantId = newTenantId();
   await allowTenant(tenantId);
   const token = await signDevToken({ jwk: ms.privateJwk, tenantId });

@@ -1,10 +1,10 @@
 // Following one Entra request: its log line names the user it wrote and the change event it recorded, the
 // very ids in D1 (users.last_event_id, change_events.id), and the event id is what the core receives as
 // its Idempotency-Key. README, "Logs and tracing".
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { allowTenant, BASE, devToken, entraUser, newTenantId } from "../support/gateway.ts";
+import { allowTenant, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
 
 async function tracedGateway() {
   const lines: Record<string, unknown>[] = [];
@@ -13,14 +13,7 @@ async function tracedGateway() {
   await allowTenant(tenantId);
   const token = await devToken(tenantId);
   const send = async (method: string, path: string, body?: unknown) => {
-    const ctx = createExecutionContext();
-    const res = await app.request(
-      `${BASE}${path}`,
-      { method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" }, ...(body ? { body: JSON.stringify(body) } : {}) },
-      env,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
+    const res = await sendThrough(app, token, method, path, body);
     const text = await res.text();
     return { res, body: text ? JSON.parse(text) : undefined, line: lines.at(-1) as Record<string, unknown> };
   };

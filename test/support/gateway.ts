@@ -1,5 +1,5 @@
 // Drives the real Worker (exports.default.fetch) against the local D1/KV/Queue bindings, as Entra would.
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import type { JWK } from "jose";
 import devKey from "../../src/cli/dev-signing-key.json";
@@ -73,4 +73,23 @@ export function entraUser(mobile: string, overrides: Record<string, unknown> = {
     roles: [],
     ...overrides,
   };
+}
+
+/**
+ * One SCIM call through an app a test built itself (its own log sink, clock or options), with the bindings
+ * given, waiting for the request's waitUntil work (the outbox relay) before answering.
+ */
+export async function sendThrough(
+  app: { request: (input: string, init: RequestInit, env: Env, ctx: ExecutionContext) => Response | Promise<Response> },
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  bindings: Env = env,
+): Promise<Response> {
+  const ctx = createExecutionContext();
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" };
+  const res = await app.request(`${BASE}${path}`, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) }, bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
 }
