@@ -9,7 +9,7 @@ import { forbidden, unauthorized } from "../scim/errors.ts";
 import { verifyEntraToken } from "./entra-token.ts";
 import { createKeySource, type KeySource } from "./jwks-cache.ts";
 import { createExpiringCache, type ExpiringCache } from "./expiring-cache.ts";
-import { looksLikeJwt, parseSecretToken, secretTokenMatches, sha256Hex } from "./secret-token.ts";
+import { looksLikeJwt, parseSecretToken, secretTokenMatches } from "./secret-token.ts";
 import { lookupTenant, type TenantLookup } from "./tenant-lookup.ts";
 
 export type RequireTenantOptions = {
@@ -26,8 +26,13 @@ export type RequireTenantOptions = {
 
 /** Default reuse of an allow-list answer; see RequireTenantOptions.tenantCacheMs. */
 export const TENANT_CACHE_MS = 5_000;
-/** Bounds on the module-scope caches, so distinct tokens or tenant ids cannot grow memory without limit. */
-const MAX_CACHED_TOKENS = 10_000;
+/**
+ * Bounds on the module-scope caches, so distinct tokens or tenant ids cannot grow memory without limit.
+ * Only verified tokens are kept (Entra's are about 1.5 KB), so the token bound is a few MB at most.
+ */
+const MAX_CACHED_TOKENS = 2_000;
+/** How long a secret token that matched its record's hash is recognised without hashing it again. */
+const SECRET_MATCH_MS = 60 * 60_000;
 const MAX_CACHED_TENANTS = 1_000;
 
 const NOT_APPROVED =
@@ -47,8 +52,12 @@ export function requireTenant(options: RequireTenantOptions = {}) {
   // What one trust configuration (audiences, extra keys) has learnt, kept for the isolate's lifetime: the
   // tenants' signing keys, and the tokens already verified under it. Verifying an RS256 signature costs more
   // than the rest of a request; a token Entra reuses for the hour of its validity is verified once per
-  // isolate, then recognised by its SHA-256 until it expires. Keeping both per configuration means a token
-  // verified under one trust setting is never reused under another.
+  // isolate, then recognised until it expires. The whole token is the key, and the Map's own string hash
+  // finds it: equality on the full text cannot collide, and a SHA-256 per request (an async digest) cost
+  // more than the rest of the lookup. A cryptographic digest would matter only if the cache left the
+  // isolate. Never key on a part of the token (its signature, say): a forged payload could reuse it.
+  // Keeping both per configuration means a token verified under one trust setting is never reused under
+  // another.
   const trust = new Map<string, { keys: KeySource; verifiedTokens: ExpiringCache<string> }>();
   const trustFor = (config: Config) => {
     let state = trust.get(config.keyConfigId);
@@ -66,6 +75,16 @@ export function requireTenant(options: RequireTenantOptions = {}) {
     return state;
   };
 
+  // A secret token that matched, with the record hash it matched: a hit still needs that hash to be the
+  // record's current one, so issuing a new token or revoking it takes effect with the next record read.
+  const matchedSecrets = createExpiringCache<string>(MAX_CACHED_TOKENS, now);
+  const secretMatches = async (token: string, recordHash: string) => {
+    if (matchedSecrets.get(token) === recordHash) return true;
+    const matches = await secretTokenMatches(token, recordHash);
+    if (matches) matchedSecrets.set(token, recordHash, now() + SECRET_MATCH_MS);
+    return matches;
+  };
+
   return createMiddleware<AppEnv>(async (c, next) => {
     const refuse = (reason: string) => {
       c.set("authFailure", reason);
@@ -80,15 +99,14 @@ export function requireTenant(options: RequireTenantOptions = {}) {
     if (jwt) {
       const config = readConfig(c.env);
       const { keys, verifiedTokens } = trustFor(config);
-      const cacheKey = await sha256Hex(token);
-      const known = verifiedTokens.get(cacheKey);
+      const known = verifiedTokens.get(token);
       if (known) {
         tenantId = known;
       } else {
         const result = await verifyEntraToken(token, { audiences: config.audiences, keys, now });
         if (!result.ok) throw refuse(result.reason);
         tenantId = result.tenantId;
-        verifiedTokens.set(cacheKey, tenantId, result.expiresAt);
+        verifiedTokens.set(token, tenantId, result.expiresAt);
       }
     } else {
       const parsed = parseSecretToken(token);
@@ -101,7 +119,7 @@ export function requireTenant(options: RequireTenantOptions = {}) {
     if (!jwt) {
       // A secret token proves nothing until its hash matches the tenant's record; answer 401 either way.
       const hash = found.found ? found.record.secretTokenSha256 : undefined;
-      if (!hash || !(await secretTokenMatches(token, hash))) throw refuse("secret_token_mismatch");
+      if (!hash || !(await secretMatches(token, hash))) throw refuse("secret_token_mismatch");
     }
     if (!found.found) {
       c.set("authFailure", found.reason);

@@ -1,38 +1,54 @@
-// The outbox table's writes. An event is inserted in the same db.batch as the user change it describes;
+// The outbox table's writes. An event is inserted in the same batch as the user change it describes;
 // the conditional forms insert it only if that change applied, so a lost race leaves no event behind.
 import { and, getTableColumns, inArray, or, sql, type SQL } from "drizzle-orm";
 import { isDeadLettered } from "./delivery-store.ts";
 import type { Db } from "./client.ts";
+import { columnPlaceholders, perDb, runBatch, template } from "./prepared.ts";
 import { changeEvents, users, type NewChangeEventRow } from "./schema.ts";
 
-export const insertEvent = (db: Db, event: NewChangeEventRow) => db.insert(changeEvents).values(event);
+const EVENT_COLUMNS = getTableColumns(changeEvents);
 
-// INSERT ... SELECT <the event's values> FROM users WHERE <guard> LIMIT 1: the row appears only if the
-// guarded user write applied. drizzle checks that the selected fields are exactly the table's columns, so a
-// column added later cannot silently shift the values.
-const conditionalInsert = (db: Db, event: NewChangeEventRow, guard: SQL) => {
-  const row: Record<string, unknown> = { state: "pending", attempts: 0, ...event, payload: JSON.stringify(event.payload) };
-  const fields = Object.fromEntries(Object.keys(getTableColumns(changeEvents)).map((key) => [key, sql`${row[key] ?? null}`]));
-  // The field map is built from the columns, so its static type is a plain record; drizzle's runtime check
-  // (same keys, same order as the table) is what guarantees the shape.
-  return db.insert(changeEvents).select(db.select(fields).from(users).where(guard).limit(1) as never);
-};
+/** An event's values by column property name, defaults applied: what the templates' placeholders take. */
+function eventValues(event: NewChangeEventRow): Record<string, unknown> {
+  const row: Record<string, unknown> = { state: "pending", attempts: 0, ...event };
+  return Object.fromEntries(Object.keys(EVENT_COLUMNS).map((key) => [key, row[key] ?? null]));
+}
+
+/** Pending, enqueued, or dead-lettered and being re-sent: what a successful send may mark enqueued. */
+const stillToSend = or(inArray(changeEvents.state, ["pending", "enqueued"]), isDeadLettered);
+
+/** The outbox's per-write statements as templates (src/db/prepared.ts), built once per Db. */
+const templates = perDb((db) => {
+  const placeholders = columnPlaceholders(EVENT_COLUMNS);
+  // INSERT ... SELECT <the event's values> FROM users WHERE <guard> LIMIT 1: the row appears only if the
+  // guarded user write applied. drizzle checks that the selected fields are exactly the table's columns, so
+  // a column added later cannot silently shift the values.
+  const conditionalInsert = (guard: SQL) =>
+    template(db.insert(changeEvents).select(db.select(placeholders).from(users).where(guard).limit(1) as never).prepare());
+  const tenantAndUser = sql`${users.tenantId} = ${sql.placeholder("guardTenantId")} AND ${users.id} = ${sql.placeholder("guardUserId")}`;
+  return {
+    insert: template(db.insert(changeEvents).values(placeholders).prepare()),
+    ifWritten: conditionalInsert(sql`${tenantAndUser} AND ${users.lastEventId} = ${sql.placeholder("guardEventId")}`),
+    ifAtVersion: conditionalInsert(sql`${tenantAndUser} AND ${users.version} = ${sql.placeholder("guardVersion")}`),
+    markOneEnqueued: template(
+      db
+        .update(changeEvents)
+        .set({ state: "enqueued", enqueuedAt: sql`${sql.placeholder("at")}` })
+        .where(and(inArray(changeEvents.id, [sql.placeholder("id")]), stillToSend))
+        .prepare(),
+    ),
+  };
+});
+
+export const insertEvent = (db: Db, event: NewChangeEventRow) => templates(db).insert(eventValues(event));
 
 /** After an UPDATE ... SET last_event_id = event.id: inserts only if that update applied. */
 export const insertEventIfWritten = (db: Db, event: NewChangeEventRow) =>
-  conditionalInsert(
-    db,
-    event,
-    sql`${users.tenantId} = ${event.tenantId} AND ${users.id} = ${event.userId} AND ${users.lastEventId} = ${event.id}`,
-  );
+  templates(db).ifWritten({ ...eventValues(event), guardTenantId: event.tenantId, guardUserId: event.userId, guardEventId: event.id });
 
 /** Before a DELETE ... WHERE version = v: inserts only if the user is still at version v. */
 export const insertEventIfAtVersion = (db: Db, event: NewChangeEventRow, version: number) =>
-  conditionalInsert(
-    db,
-    event,
-    sql`${users.tenantId} = ${event.tenantId} AND ${users.id} = ${event.userId} AND ${users.version} = ${version}`,
-  );
+  templates(db).ifAtVersion({ ...eventValues(event), guardTenantId: event.tenantId, guardUserId: event.userId, guardVersion: version });
 
 /** D1 binds at most 100 parameters per statement; the ids of one sendBatch (up to 100) are split. */
 const IDS_PER_STATEMENT = 90;
@@ -43,6 +59,11 @@ const IDS_PER_STATEMENT = 90;
  * have been faster, or an operator must decide).
  */
 export async function markEnqueued(db: Db, ids: string[], at: string): Promise<void> {
+  // One event (every SCIM write's relay): the prepared form of the same statement.
+  if (ids.length === 1) {
+    await runBatch(db, [templates(db).markOneEnqueued({ id: ids[0], at })]);
+    return;
+  }
   const statements = [];
   for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
     statements.push(
@@ -52,7 +73,7 @@ export async function markEnqueued(db: Db, ids: string[], at: string): Promise<v
         .where(
           and(
             inArray(changeEvents.id, ids.slice(i, i + IDS_PER_STATEMENT)),
-            or(inArray(changeEvents.state, ["pending", "enqueued"]), isDeadLettered),
+            stillToSend,
           ),
         ),
     );

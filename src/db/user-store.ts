@@ -1,9 +1,10 @@
 // Reads of users, and unexecuted write builders that use cases put into one db.batch with their change
 // event. Every statement is scoped by tenant; conditions that guard concurrency live in the SQL.
-import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { readGuarded } from "./errors.ts";
-import { users, type NewUserRow, type UserRow } from "./schema.ts";
+import { columnPlaceholders, perDb, template } from "./prepared.ts";
+import { users, type UserRow } from "./schema.ts";
 
 /** One conjunct of a lookup; the use case has already canonicalised the mobile number. */
 export type UserMatch =
@@ -21,14 +22,31 @@ function matchToSql(match: UserMatch): SQL {
   return sql`lower(json_extract(${users.resource}, '$.displayName')) = lower(${match.displayName})`;
 }
 
-export async function findUserById(db: Db, tenantId: string, id: string): Promise<UserRow | undefined> {
-  const [row] = await readGuarded(() =>
-    db
+/**
+ * Entra's two hot lookups (by id, and its matching filter by userName), built once per Db and run with
+ * placeholders (src/db/prepared.ts). The SQL is the builder's own, so the plans in storage.test.ts hold.
+ */
+const lookups = perDb((db) => {
+  const tenantId = sql.placeholder("tenantId");
+  return {
+    byId: db
       .select()
       .from(users)
-      .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
-      .limit(1),
-  );
+      .where(and(eq(users.tenantId, tenantId), eq(users.id, sql.placeholder("id"))))
+      .limit(1)
+      .prepare(),
+    byMobile: db
+      .select()
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), eq(users.mobile, sql.placeholder("mobile"))))
+      .orderBy(asc(users.id))
+      .limit(sql.placeholder("limit"))
+      .prepare(),
+  };
+});
+
+export async function findUserById(db: Db, tenantId: string, id: string): Promise<UserRow | undefined> {
+  const [row] = await readGuarded(() => lookups(db).byId.all({ tenantId, id }));
   return row;
 }
 
@@ -45,6 +63,14 @@ export function findUsers(
   offset: number,
   limit: number,
 ): Promise<{ total: number; rows: UserRow[] }> {
+  const [only] = matches;
+  if (matches.length === 1 && only && "mobile" in only && offset === 0 && limit > 0) {
+    // Entra's matching filter: at most one row, so the page is the whole answer.
+    return readGuarded(async () => {
+      const rows = await lookups(db).byMobile.all({ tenantId, mobile: only.mobile, limit });
+      return { total: rows.length, rows };
+    });
+  }
   const { count, page } = userQueries(db, tenantId, matches, offset, limit);
   return readGuarded(async () => {
     if (limit === 0) return { total: (await count)[0]?.total ?? 0, rows: [] };
@@ -66,24 +92,32 @@ export function userQueries(db: Db, tenantId: string, matches: UserMatch[], offs
   };
 }
 
-export const insertUser = (db: Db, row: NewUserRow) => db.insert(users).values(row);
+/** Every column of users, by property name; a row's values are bound to the placeholders of these names. */
+const USER_KEYS = Object.keys(getTableColumns(users)) as (keyof UserRow)[];
+const userValues = (row: UserRow): Record<string, unknown> => Object.fromEntries(USER_KEYS.map((key) => [key, row[key] ?? null]));
+
+/** The write statements of a user change, as templates; use cases put them in one batch with the event. */
+const writes = perDb((db) => {
+  const columns = getTableColumns(users);
+  const sameVersion = and(
+    eq(users.tenantId, sql.placeholder("tenantId")),
+    eq(users.id, sql.placeholder("id")),
+    eq(users.version, sql.placeholder("expectedVersion")),
+  );
+  // Every column a change may touch; tenant, id and created_at never change.
+  const changing = ["userName", "mobile", "externalId", "active", "manager", "version", "lastEventId", "resource", "updatedAt"] as const;
+  return {
+    insert: template(db.insert(users).values(columnPlaceholders(columns)).prepare()),
+    update: template(db.update(users).set(columnPlaceholders(columns, changing)).where(sameVersion).prepare()),
+    remove: template(db.delete(users).where(sameVersion).prepare()),
+  };
+});
+
+export const insertUser = (db: Db, row: UserRow) => writes(db).insert(userValues(row));
 
 /** Applies only if nobody wrote the user since `expectedVersion` was read. */
 export const updateUserIfVersion = (db: Db, row: UserRow, expectedVersion: number) =>
-  db
-    .update(users)
-    .set({
-      userName: row.userName,
-      mobile: row.mobile,
-      externalId: row.externalId,
-      active: row.active,
-      manager: row.manager,
-      version: row.version,
-      lastEventId: row.lastEventId,
-      resource: row.resource,
-      updatedAt: row.updatedAt,
-    })
-    .where(and(eq(users.tenantId, row.tenantId), eq(users.id, row.id), eq(users.version, expectedVersion)));
+  writes(db).update({ ...userValues(row), expectedVersion });
 
 export const deleteUserIfVersion = (db: Db, tenantId: string, id: string, expectedVersion: number) =>
-  db.delete(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id), eq(users.version, expectedVersion)));
+  writes(db).remove({ tenantId, id, expectedVersion });

@@ -3,6 +3,7 @@
 // index, and lost updates are prevented by `WHERE version = ?` plus a retry, never by read-then-write.
 import { insertEvent, insertEventIfAtVersion, insertEventIfWritten } from "../db/event-store.ts";
 import { toScimStorageError } from "../db/errors.ts";
+import { runBatch as runBatchOnD1 } from "../db/prepared.ts";
 import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
 import { deleteUserIfVersion, findUserById, insertUser, updateUserIfVersion } from "../db/user-store.ts";
 import { notFound, unavailable } from "../scim/errors.ts";
@@ -73,7 +74,7 @@ function updateWithRetry(
       updateUserIfVersion(deps.db, next, current.version),
       insertEventIfWritten(deps.db, event),
     ]);
-    return update.meta.changes === 1 ? { user: next, event } : undefined;
+    return update?.meta.changes === 1 ? { user: next, event } : undefined;
   });
 }
 
@@ -87,7 +88,7 @@ export function deleteUser(deps: UserDeps, tenant: Tenant, id: string): Promise<
       insertEventIfAtVersion(deps.db, event, current.version),
       deleteUserIfVersion(deps.db, tenant.tenantId, id, current.version),
     ]);
-    return removal.meta.changes === 1 ? { user: gone, event } : undefined;
+    return removal?.meta.changes === 1 ? { user: gone, event } : undefined;
   });
 }
 
@@ -112,9 +113,9 @@ async function retryVersionRace(
 }
 
 /** One atomic batch; a driver error becomes the SCIM error Entra should see. */
-async function runBatch<T extends Parameters<UserDeps["db"]["batch"]>[0]>(deps: UserDeps, statements: T) {
+async function runBatch(deps: UserDeps, statements: D1PreparedStatement[]): Promise<D1Result[]> {
   try {
-    return await deps.db.batch(statements);
+    return await runBatchOnD1(deps.db, statements);
   } catch (error) {
     throw toScimStorageError(error, DUPLICATE);
   }

@@ -17,7 +17,7 @@ export const SQL = {
   firstPage: `select ${USER_COLUMNS} from "users" where "users"."tenant_id" = ? order by "users"."id" asc limit ?`,
   page: `select ${USER_COLUMNS} from "users" where "users"."tenant_id" = ? order by "users"."id" asc limit ? offset ?`,
   insertUser: `insert into "users" (${USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  insertEvent: `insert into "change_events" (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, null, null, ?, null, null, null)`,
+  insertEvent: `insert into "change_events" (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   updateUser:
     'update "users" set "user_name" = ?, "mobile" = ?, "external_id" = ?, "active" = ?, "manager" = ?, "version" = ?, "last_event_id" = ?, "resource" = ?, "updated_at" = ? where ("users"."tenant_id" = ? and "users"."id" = ? and "users"."version" = ?)',
   insertEventIfWritten: `insert into "change_events" (${EVENT_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from "users" where "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."last_event_id" = ? limit ?`,
@@ -97,7 +97,7 @@ async function create(env: Env, ctx: ExecutionContext, tenantId: string, body: s
   const payload = payloadOf(eventId, "user.created", tenantId, id, mobile, 1, true, at);
   await env.DB.batch([
     env.DB.prepare(SQL.insertUser).bind(id, tenantId, mobile, mobile, mobile, 1, "Ann Manager", 1, eventId, body, at, at),
-    env.DB.prepare(SQL.insertEvent).bind(eventId, tenantId, id, "user.created", 1, at, payload, "pending", 0),
+    env.DB.prepare(SQL.insertEvent).bind(eventId, tenantId, id, "user.created", 1, at, payload, "pending", null, null, 0, null, null, null),
   ]);
   relay(env, ctx, eventId, payload);
   return json(body, 201);

@@ -61,7 +61,7 @@ export type SoakGateway = {
   kv: Awaited<ReturnType<Miniflare["getKVNamespace"]>>;
   worker: Awaited<ReturnType<Miniflare["getWorker"]>>;
   persist: string;
-  /** The per-tenant limit in force (requests per period) and where it came from. */
+  /** The per-tenant limit in force (binding calls per period, each worth REQUESTS_PER_CALL requests) and where it came from. */
   rateLimit: { limit: number; period: number; source: "wrangler.toml" | "--rate-limit" };
   logLines: { count: number; errors: string[] };
 };
@@ -77,7 +77,7 @@ export async function startSoakGateway(
   const period = configured?.simple.period ?? 60;
   const rateLimit = options.rateLimit
     ? { limit: options.rateLimit, period, source: "--rate-limit" as const }
-    : { limit: configured?.simple.limit ?? 1000, period, source: "wrangler.toml" as const };
+    : { limit: configured?.simple.limit ?? 100, period, source: "wrangler.toml" as const };
   const consumers = config.queues?.consumers ?? [];
   if (!consumers.length) throw new Error("wrangler.toml declares no queue consumers");
   const logLines = { count: 0, errors: [] as string[] };

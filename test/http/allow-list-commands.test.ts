@@ -57,9 +57,17 @@ describe("allow-list commands against the Worker", () => {
     const { token } = await issueToken(deps(), tenantId);
     const res = await get(token as string);
     expect(res.status, res.text).toBe(200);
+    expect((await get(token as string)).status).toBe(200);
+
+    // A new token replaces the old one: the isolate's memory of the old match no longer counts.
+    const { token: next } = await issueToken(deps(), tenantId, { force: true });
+    afterPropagation();
+    expect((await get(token as string)).status).toBe(401);
+    expect((await get(next as string)).status).toBe(200);
 
     await revokeToken(deps(), tenantId);
     afterPropagation();
     expect((await get(token as string)).status).toBe(401);
+    expect((await get(next as string)).status).toBe(401);
   });
 });

@@ -7,8 +7,8 @@ import { allowTenant, BASE, devToken, newTenantId } from "../support/gateway.ts"
 describe("per-tenant rate limit", () => {
   it("answers 429 with Retry-After past the limit, for that tenant only", async () => {
     const lines: string[] = [];
-    // No local allowance, so every request reaches the binding (its limit here is 3 per 10 s).
-    const app = createApp({ log: (line) => lines.push(line), rateLimit: { localAllowance: 0 } });
+    // One request per binding call, so every request reaches the binding (its limit here is 3 per 10 s).
+    const app = createApp({ log: (line) => lines.push(line), rateLimit: { requestsPerCall: 1 } });
     const limited = { ...env, TENANT_RATE_LIMIT: env.TEST_LOW_RATE_LIMIT };
     const get = async (tenantId: string) => {
       const ctx = createExecutionContext();
@@ -30,12 +30,12 @@ describe("per-tenant rate limit", () => {
     expect(lines.filter((l) => JSON.parse(l).rateLimited === true)).toHaveLength(3);
   });
 
-  it("lets a tenant's first requests of each second through without asking the binding", async () => {
+  it("lets each successful binding call through for a lease of requests, and remembers a refusal briefly", async () => {
     let clock = Date.UTC(2026, 10, 28, 12, 0, 0);
     let calls = 0;
-    // The real binding (3 per 10 s), counted.
+    // The real binding (3 calls per 10 s), counted.
     const counting = { limit: (options: RateLimitOptions) => (calls++, env.TEST_LOW_RATE_LIMIT.limit(options)) } satisfies RateLimit;
-    const app = createApp({ rateLimit: { now: () => clock, localAllowance: 2 } });
+    const app = createApp({ rateLimit: { now: () => clock, requestsPerCall: 2 } });
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     const token = await devToken(tenantId);
@@ -46,12 +46,34 @@ describe("per-tenant rate limit", () => {
       return res.status;
     };
     const statuses = [];
-    for (let i = 0; i < 6; i++) statuses.push(await get());
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    for (let i = 0; i < 8; i++) statuses.push(await get());
+    // 3 calls of 2 requests each, then the refusal; the 8th is refused from memory, without a call.
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
     expect(calls).toBe(4);
     clock += 1_000;
-    expect(await get()).toBe(200);
-    expect(calls).toBe(4);
+    // A second later the isolate asks again; the binding's 10 s window still refuses.
+    expect(await get()).toBe(429);
+    expect(calls).toBe(5);
   });
 
+  it("holds concurrent requests of one tenant to the binding's limit times the lease", async () => {
+    let calls = 0;
+    const counting = { limit: (options: RateLimitOptions) => (calls++, env.TEST_LOW_RATE_LIMIT.limit(options)) } satisfies RateLimit;
+    const app = createApp({ rateLimit: { requestsPerCall: 2 } });
+    const tenantId = newTenantId();
+    await allowTenant(tenantId);
+    const token = await devToken(tenantId);
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const ctx = createExecutionContext();
+        const res = await app.request(`${BASE}/Users?count=0`, { headers: { Authorization: `Bearer ${token}` } }, { ...env, TENANT_RATE_LIMIT: counting }, ctx);
+        await waitOnExecutionContext(ctx);
+        return res.status;
+      }),
+    );
+    // Requests that raced to the binding each add their lease: never more than 3 calls x 2 requests pass.
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(6);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(6);
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+  });
 });

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
+import { REQUESTS_PER_CALL } from "../../src/http/tenant-rate-limit.ts";
 
 type Environment = {
   vars?: Record<string, string>;
@@ -30,6 +31,7 @@ describe("wrangler.toml", () => {
     expect(environment.kv_namespaces?.map((k) => k.binding)).toContain("TENANTS");
     const limit = environment.ratelimits?.find((r) => r.name === "TENANT_RATE_LIMIT");
     expect(limit, "TENANT_RATE_LIMIT").toBeDefined();
-    expect(limit!.simple.limit / limit!.simple.period).toBeGreaterThanOrEqual(50);
+    // The binding counts calls, and each call lets REQUESTS_PER_CALL requests through.
+    expect((limit!.simple.limit * REQUESTS_PER_CALL) / limit!.simple.period).toBeGreaterThanOrEqual(50);
   });
 });
