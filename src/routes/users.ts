@@ -37,10 +37,16 @@ const depsOf = (c: Context<AppEnv>): UserDeps => ({
   newId: () => crypto.randomUUID(),
 });
 
-function render(c: Context<AppEnv>, user: UserRow, query: { attributes?: string; excludedAttributes?: string } = {}) {
+type Projection = { attributes?: string; excludedAttributes?: string };
+
+/** A renderer for this request's users: the base URL and the attribute selection are worked out once. */
+function renderer(c: Context<AppEnv>, query: Projection = {}) {
   const selection = parseAttributeSelection(query.attributes, query.excludedAttributes);
-  return selectAttributes(toScimUser(user, scimBaseUrl(c)), selection);
+  const baseUrl = scimBaseUrl(c);
+  return (user: UserRow) => selectAttributes(toScimUser(user, baseUrl), selection);
 }
+
+const render = (c: Context<AppEnv>, user: UserRow, query?: Projection) => renderer(c, query)(user);
 
 /** The request log names the user a write touched and its event: the way from a log line to D1 and the core. */
 function trace(c: Context<AppEnv>, result: WriteResult) {
@@ -60,7 +66,7 @@ export const usersRoutes = new Hono<AppEnv>()
     const criteria = query.filter === undefined ? [] : parseUserFilter(query.filter);
     const page = parsePage(query.startIndex, query.count);
     const { total, rows } = await listUsers(depsOf(c), c.var.tenant, criteria, page);
-    const resources = rows.map((row) => render(c, row, query));
+    const resources = rows.map(renderer(c, query));
     return c.json(listResponse(resources, total, page.startIndex));
   })
   .post("/", requireScimJson, async (c) => {
