@@ -1,6 +1,9 @@
 import type { Tenant } from "./users/tenant.ts";
 
-/** Hono's typing of the app: Worker bindings and per-request variables set by middleware. */
+/**
+ * Hono's typing of the app: Worker bindings and per-request variables set by middleware. Read variables with
+ * c.get(name): Hono's c.var copies every variable into a new object on each access.
+ */
 export type AppEnv = {
   Bindings: Env;
   Variables: {

@@ -17,7 +17,7 @@ export const requireScimJson = createMiddleware<AppEnv>(async (c, next) => {
   } catch {
     throw invalidSyntax("The request body is not valid JSON.");
   }
-  // Parsed once here; handlers read c.var.body (the use cases validate it with the User/PatchOp schemas).
+  // Parsed once here; handlers read c.get("body") (the use cases validate it with the User/PatchOp schemas).
   c.set("body", body);
   await next();
 });

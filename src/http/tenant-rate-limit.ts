@@ -38,7 +38,7 @@ export function tenantRateLimit(options: TenantRateLimitOptions = {}) {
     });
 
   return createMiddleware<AppEnv>(async (c, next) => {
-    const tenantId = c.var.tenant.tenantId;
+    const tenantId = c.get("tenant").tenantId;
     let lease = leases.get(tenantId);
     if (!lease) {
       if (leases.size >= MAX_TRACKED_TENANTS) leases = new Map();

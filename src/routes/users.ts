@@ -65,34 +65,34 @@ export const usersRoutes = new Hono<AppEnv>()
     const query = c.req.valid("query");
     const criteria = query.filter === undefined ? [] : parseUserFilter(query.filter);
     const page = parsePage(query.startIndex, query.count);
-    const { total, rows } = await listUsers(depsOf(c), c.var.tenant, criteria, page);
+    const { total, rows } = await listUsers(depsOf(c), c.get("tenant"), criteria, page);
     const resources = rows.map(renderer(c, query));
     return c.json(listResponse(resources, total, page.startIndex));
   })
   .post("/", requireScimJson, async (c) => {
-    const result = await createUser(depsOf(c), c.var.tenant, c.var.body);
+    const result = await createUser(depsOf(c), c.get("tenant"), c.get("body"));
     written(c, result);
     const body = render(c, result.user);
     c.header("Location", `${scimBaseUrl(c)}/Users/${result.user.id}`);
     return c.json(body, 201);
   })
   .get("/:id", scimValidator("query", ProjectionQuery), async (c) => {
-    const user = await getUser(depsOf(c), c.var.tenant, c.req.param("id"));
+    const user = await getUser(depsOf(c), c.get("tenant"), c.req.param("id"));
     c.header("ETag", versionTag(user.version));
     return c.json(render(c, user, c.req.valid("query")));
   })
   .put("/:id", requireScimJson, async (c) => {
-    const result = await replaceUser(depsOf(c), c.var.tenant, c.req.param("id"), c.var.body);
+    const result = await replaceUser(depsOf(c), c.get("tenant"), c.req.param("id"), c.get("body"));
     written(c, result);
     return c.json(render(c, result.user));
   })
   .patch("/:id", requireScimJson, async (c) => {
-    const result = await patchUser(depsOf(c), c.var.tenant, c.req.param("id"), c.var.body);
+    const result = await patchUser(depsOf(c), c.get("tenant"), c.req.param("id"), c.get("body"));
     written(c, result);
     return c.json(render(c, result.user));
   })
   .delete("/:id", async (c) => {
-    const result = await deleteUser(depsOf(c), c.var.tenant, c.req.param("id"));
+    const result = await deleteUser(depsOf(c), c.get("tenant"), c.req.param("id"));
     trace(c, result);
     if (result.event) relayAfterResponse(c, [result.event]);
     return c.body(null, 204);

@@ -23,7 +23,8 @@ export type CaseResult = {
 
 export type BenchResults = {
   finishedAt: string;
-  mode: "quick" | "full";
+  /** "partial": a full-size run of some cases only (--only), kept out of latest.* like a quick one. */
+  mode: "quick" | "full" | "partial";
   command: string;
   machine: { cpus: number; cpuModel: string; node: string };
   sizes: { main: number; small: number; ten: number };
@@ -195,7 +196,7 @@ Plan of the window-count query: ${results.listQuery.plan.map((p) => `\`${p}\``).
 
 export function writeResults(results: BenchResults, checks: Check[]): void {
   const dir = join(ROOT, "test/bench/results");
-  // A --quick run must not overwrite the full run's results, which the README quotes.
+  // A --quick or --only run must not overwrite the full run's results, which the README quotes.
   const [name, chart] = results.mode === "full" ? ["latest", "chart.svg"] : ["quick", "quick-chart.svg"];
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ ...results, checks }, null, 2)}\n`);
   writeFileSync(join(dir, `${name}.md`), markdown(results, checks).replace("](chart.svg)", `](${chart})`));

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
 
     const results: BenchResults = {
       finishedAt: new Date().toISOString(),
-      mode: quick ? "quick" : "full",
+      mode: quick ? "quick" : only ? "partial" : "full",
       command: `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
       sizes,
