@@ -5,7 +5,7 @@
 //
 // Each call to the binding stands for REQUESTS_PER_CALL requests: an isolate asks it once, then lets that
 // many of the tenant's requests through on the strength of the one answer (a lease). The binding's
-// configured limit is therefore counted in leases: `simple = { limit = 100 }` with 10 requests per call
+// configured limit is therefore counted in leases: `simple = { limit = 40 }` with 25 requests per call
 // is 1,000 requests per period. Why: the call is the limiter's whole cost (on Miniflare it is a Durable
 // Object write, and profiles showed it as the largest single cost of a cached request), and a lease keeps
 // the count exact to within REQUESTS_PER_CALL - 1 requests per isolate, unlike a free per-isolate
@@ -17,7 +17,7 @@ import { ScimError } from "../scim/errors.ts";
 /** The binding's shortest counting period; waiting it out always clears the limit. */
 const RETRY_AFTER_SECONDS = 10;
 /** Requests one successful binding call lets through in this isolate. */
-export const REQUESTS_PER_CALL = 10;
+export const REQUESTS_PER_CALL = 25;
 /** After a refusal the isolate refuses the tenant itself for this long, so a flood costs no binding calls. */
 const REFUSAL_MEMORY_MS = 1_000;
 /** Tenants tracked per isolate; past it the map starts again, so this only bounds a flood of tenant ids. */

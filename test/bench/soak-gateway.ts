@@ -77,7 +77,7 @@ export async function startSoakGateway(
   const period = configured?.simple.period ?? 60;
   const rateLimit = options.rateLimit
     ? { limit: options.rateLimit, period, source: "--rate-limit" as const }
-    : { limit: configured?.simple.limit ?? 100, period, source: "wrangler.toml" as const };
+    : { limit: configured?.simple.limit ?? 40, period, source: "wrangler.toml" as const };
   const consumers = config.queues?.consumers ?? [];
   if (!consumers.length) throw new Error("wrangler.toml declares no queue consumers");
   const logLines = { count: 0, errors: [] as string[] };

@@ -33,5 +33,7 @@ describe("wrangler.toml", () => {
     expect(limit, "TENANT_RATE_LIMIT").toBeDefined();
     // The binding counts calls, and each call lets REQUESTS_PER_CALL requests through.
     expect((limit!.simple.limit * REQUESTS_PER_CALL) / limit!.simple.period).toBeGreaterThanOrEqual(50);
+    // Whole leases are counted: fewer than 20 in a period would make the limit coarse.
+    expect(limit!.simple.limit).toBeGreaterThanOrEqual(20);
   });
 });
