@@ -42,8 +42,18 @@ export type Config = {
 };
 
 let cached: { raw: string; config: Config } | undefined;
+/** By env object first: the runtime hands an isolate's requests the same env, so no string work per request. */
+const byEnv = new WeakMap<object, Config>();
 
 export function readConfig(env: Pick<Env, "ENTRA_AUDIENCES" | "TRUSTED_DEV_JWKS">): Config {
+  const known = byEnv.get(env);
+  if (known) return known;
+  const config = configOf(env);
+  byEnv.set(env, config);
+  return config;
+}
+
+function configOf(env: Pick<Env, "ENTRA_AUDIENCES" | "TRUSTED_DEV_JWKS">): Config {
   const raw = `${env.ENTRA_AUDIENCES ?? ""}\u0000${env.TRUSTED_DEV_JWKS ?? ""}`;
   if (cached?.raw === raw) return cached.config;
   const vars = Vars.parse({ ENTRA_AUDIENCES: env.ENTRA_AUDIENCES, TRUSTED_DEV_JWKS: env.TRUSTED_DEV_JWKS });

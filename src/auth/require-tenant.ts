@@ -94,12 +94,14 @@ export function requireTenant(options: RequireTenantOptions = {}) {
     const token = match?.[1];
     if (!token) throw refuse("missing_token");
 
-    const jwt = looksLikeJwt(token);
+    const config = readConfig(c.env);
+    const { keys, verifiedTokens } = trustFor(config);
+    // A token verified before is recognised first: only JWTs are ever kept there, and Entra sends the same
+    // token for an hour, so the shape checks below run once per token rather than once per request.
+    const known = verifiedTokens.get(token);
+    const jwt = known !== undefined || looksLikeJwt(token);
     let tenantId: string;
     if (jwt) {
-      const config = readConfig(c.env);
-      const { keys, verifiedTokens } = trustFor(config);
-      const known = verifiedTokens.get(token);
       if (known) {
         tenantId = known;
       } else {
