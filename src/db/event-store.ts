@@ -3,22 +3,20 @@
 import { and, getTableColumns, inArray, or, sql, type SQL } from "drizzle-orm";
 import { isDeadLettered } from "./delivery-store.ts";
 import type { Db } from "./client.ts";
-import { columnPlaceholders, perDb, runBatch, template } from "./prepared.ts";
+import { oncePer } from "./once-per.ts";
+import { columnPlaceholders, columnValues, template } from "./prepared.ts";
 import { changeEvents, users, type NewChangeEventRow } from "./schema.ts";
 
 const EVENT_COLUMNS = getTableColumns(changeEvents);
 
-/** An event's values by column property name, defaults applied: what the templates' placeholders take. */
-function eventValues(event: NewChangeEventRow): Record<string, unknown> {
-  const row: Record<string, unknown> = { state: "pending", attempts: 0, ...event };
-  return Object.fromEntries(Object.keys(EVENT_COLUMNS).map((key) => [key, row[key] ?? null]));
-}
+/** An event's values for the templates' placeholders, with the table's defaults applied. */
+const eventValues = (event: NewChangeEventRow) => columnValues(EVENT_COLUMNS, { state: "pending", attempts: 0, ...event });
 
 /** Pending, enqueued, or dead-lettered and being re-sent: what a successful send may mark enqueued. */
 const stillToSend = or(inArray(changeEvents.state, ["pending", "enqueued"]), isDeadLettered);
 
 /** The outbox's per-write statements as templates (src/db/prepared.ts), built once per Db. */
-const templates = perDb((db) => {
+const templates = oncePer((db: Db) => {
   const placeholders = columnPlaceholders(EVENT_COLUMNS);
   // INSERT ... SELECT <the event's values> FROM users WHERE <guard> LIMIT 1: the row appears only if the
   // guarded user write applied. drizzle checks that the selected fields are exactly the table's columns, so
@@ -61,7 +59,7 @@ const IDS_PER_STATEMENT = 90;
 export async function markEnqueued(db: Db, ids: string[], at: string): Promise<void> {
   // One event (every SCIM write's relay): the prepared form of the same statement.
   if (ids.length === 1) {
-    await runBatch(db, [templates(db).markOneEnqueued({ id: ids[0], at })]);
+    await db.$client.batch([templates(db).markOneEnqueued({ id: ids[0], at })]);
     return;
   }
   const statements = [];

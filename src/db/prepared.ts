@@ -1,10 +1,10 @@
-// Statements Drizzle builds once per D1 binding, with named placeholders, and that each request only binds.
+// Statements Drizzle builds once per D1 binding (oncePer), with named placeholders, that each request binds.
 // Drizzle still writes every statement from the schema (so the column lists and plans stay its own); what
 // is skipped is rebuilding the same SQL on every request, which the bench's profile showed costing more
 // CPU than D1 spends binding and running it. Drizzle's own db.batch does not fill placeholders, so a write
-// binds its templates here and hands them to the binding's batch: still one atomic round trip.
+// binds its templates here and hands them to the binding's batch (db.$client.batch): still one atomic round
+// trip.
 import { fillPlaceholders, Param, sql, type Column, type SQL } from "drizzle-orm";
-import type { Db } from "./client.ts";
 
 /** What Drizzle's prepare() gives; on D1 it also holds the binding's own statement (`stmt`). */
 type Prepared = { getQuery(): { sql: string; params: unknown[] } };
@@ -32,18 +32,8 @@ export function columnPlaceholders<T extends Record<string, Column>, K extends k
   return Object.fromEntries(keys.map((key) => [key, sql`${new Param(sql.placeholder(key), columns[key])}`])) as Record<K, SQL>;
 }
 
-/** Builds something once per Db (one per binding, src/db/client.ts) and hands back the same one after. */
-export function perDb<T>(build: (db: Db) => T): (db: Db) => T {
-  const built = new WeakMap<Db, T>();
-  return (db) => {
-    let value = built.get(db);
-    if (value === undefined) {
-      value = build(db);
-      built.set(db, value);
-    }
-    return value;
-  };
+/** A row's values for the placeholders of columnPlaceholders: one per column, null where the row has none. */
+export function columnValues(columns: Record<string, Column>, row: object): Record<string, unknown> {
+  const values = row as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(columns).map((key) => [key, values[key] ?? null]));
 }
-
-/** Runs bound templates as one atomic batch on the binding behind `db`. */
-export const runBatch = (db: Db, statements: D1PreparedStatement[]): Promise<D1Result[]> => db.$client.batch(statements);

@@ -1,9 +1,10 @@
-// Reads of users, and unexecuted write builders that use cases put into one db.batch with their change
+// Reads of users, and the bound write statements that use cases put into one batch with their change
 // event. Every statement is scoped by tenant; conditions that guard concurrency live in the SQL.
 import { and, asc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { readGuarded } from "./errors.ts";
-import { columnPlaceholders, perDb, template } from "./prepared.ts";
+import { oncePer } from "./once-per.ts";
+import { columnPlaceholders, columnValues, template } from "./prepared.ts";
 import { users, type UserRow } from "./schema.ts";
 
 /** One conjunct of a lookup; the use case has already canonicalised the mobile number. */
@@ -26,7 +27,7 @@ function matchToSql(match: UserMatch): SQL {
  * Entra's two hot lookups (by id, and its matching filter by userName), built once per Db and run with
  * placeholders (src/db/prepared.ts). The SQL is the builder's own, so the plans in storage.test.ts hold.
  */
-const lookups = perDb((db) => {
+const lookups = oncePer((db: Db) => {
   const tenantId = sql.placeholder("tenantId");
   return {
     byId: db
@@ -92,13 +93,10 @@ export function userQueries(db: Db, tenantId: string, matches: UserMatch[], offs
   };
 }
 
-/** Every column of users, by property name; a row's values are bound to the placeholders of these names. */
-const USER_KEYS = Object.keys(getTableColumns(users)) as (keyof UserRow)[];
-const userValues = (row: UserRow): Record<string, unknown> => Object.fromEntries(USER_KEYS.map((key) => [key, row[key] ?? null]));
+const USER_COLUMNS = getTableColumns(users);
 
 /** The write statements of a user change, as templates; use cases put them in one batch with the event. */
-const writes = perDb((db) => {
-  const columns = getTableColumns(users);
+const writes = oncePer((db: Db) => {
   const sameVersion = and(
     eq(users.tenantId, sql.placeholder("tenantId")),
     eq(users.id, sql.placeholder("id")),
@@ -107,17 +105,17 @@ const writes = perDb((db) => {
   // Every column a change may touch; tenant, id and created_at never change.
   const changing = ["userName", "mobile", "externalId", "active", "manager", "version", "lastEventId", "resource", "updatedAt"] as const;
   return {
-    insert: template(db.insert(users).values(columnPlaceholders(columns)).prepare()),
-    update: template(db.update(users).set(columnPlaceholders(columns, changing)).where(sameVersion).prepare()),
+    insert: template(db.insert(users).values(columnPlaceholders(USER_COLUMNS)).prepare()),
+    update: template(db.update(users).set(columnPlaceholders(USER_COLUMNS, changing)).where(sameVersion).prepare()),
     remove: template(db.delete(users).where(sameVersion).prepare()),
   };
 });
 
-export const insertUser = (db: Db, row: UserRow) => writes(db).insert(userValues(row));
+export const insertUser = (db: Db, row: UserRow) => writes(db).insert(columnValues(USER_COLUMNS, row));
 
 /** Applies only if nobody wrote the user since `expectedVersion` was read. */
 export const updateUserIfVersion = (db: Db, row: UserRow, expectedVersion: number) =>
-  writes(db).update({ ...userValues(row), expectedVersion });
+  writes(db).update({ ...columnValues(USER_COLUMNS, row), expectedVersion });
 
 export const deleteUserIfVersion = (db: Db, tenantId: string, id: string, expectedVersion: number) =>
   writes(db).remove({ tenantId, id, expectedVersion });

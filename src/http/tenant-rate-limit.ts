@@ -32,12 +32,14 @@ export function tenantRateLimit(options: TenantRateLimitOptions = {}) {
   const requestsPerCall = Math.max(1, options.requestsPerCall ?? REQUESTS_PER_CALL);
   let leases = new Map<string, Lease>();
 
-  const tooMany = () =>
-    new ScimError(429, undefined, "Too many requests for this tenant right now; Entra ID retries after the Retry-After delay.", {
-      "Retry-After": String(RETRY_AFTER_SECONDS),
-    });
 
   return createMiddleware<AppEnv>(async (c, next) => {
+    const refuse = () => {
+      c.set("rateLimited", true);
+      return new ScimError(429, undefined, "Too many requests for this tenant right now; Entra ID retries after the Retry-After delay.", {
+        "Retry-After": String(RETRY_AFTER_SECONDS),
+      });
+    };
     const tenantId = c.get("tenant").tenantId;
     let lease = leases.get(tenantId);
     if (!lease) {
@@ -48,11 +50,11 @@ export function tenantRateLimit(options: TenantRateLimitOptions = {}) {
     if (lease.remaining > 0) {
       lease.remaining--;
     } else {
-      const refused = lease.refusedUntil > now() || !(await c.env.TENANT_RATE_LIMIT.limit({ key: tenantId })).success;
-      if (refused) {
-        if (lease.refusedUntil <= now()) lease.refusedUntil = now() + REFUSAL_MEMORY_MS;
-        c.set("rateLimited", true);
-        throw tooMany();
+      if (lease.refusedUntil > now()) throw refuse();
+      const { success } = await c.env.TENANT_RATE_LIMIT.limit({ key: tenantId });
+      if (!success) {
+        lease.refusedUntil = now() + REFUSAL_MEMORY_MS;
+        throw refuse();
       }
       // Concurrent requests may each have called; the lease they bought adds up rather than being lost.
       lease.remaining += requestsPerCall - 1;

@@ -3,7 +3,6 @@
 // index, and lost updates are prevented by `WHERE version = ?` plus a retry, never by read-then-write.
 import { insertEvent, insertEventIfAtVersion, insertEventIfWritten } from "../db/event-store.ts";
 import { toScimStorageError } from "../db/errors.ts";
-import { runBatch as runBatchOnD1 } from "../db/prepared.ts";
 import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
 import { deleteUserIfVersion, findUserById, insertUser, updateUserIfVersion } from "../db/user-store.ts";
 import { notFound, unavailable } from "../scim/errors.ts";
@@ -115,7 +114,7 @@ async function retryVersionRace(
 /** One atomic batch; a driver error becomes the SCIM error Entra should see. */
 async function runBatch(deps: UserDeps, statements: D1PreparedStatement[]): Promise<D1Result[]> {
   try {
-    return await runBatchOnD1(deps.db, statements);
+    return await deps.db.$client.batch(statements);
   } catch (error) {
     throw toScimStorageError(error, DUPLICATE);
   }

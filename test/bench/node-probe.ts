@@ -10,10 +10,12 @@ import { parse } from "smol-toml";
 import type { JWK } from "jose";
 import { createApp } from "../../src/app.ts";
 import { signDevToken } from "../../src/cli/dev-token.ts";
+import { listResponse } from "../../src/scim/user-resource.ts";
 import { ROOT } from "./workers.ts";
 
 const args = process.argv.slice(2);
-const requests = Number(args[args.indexOf("--requests") + 1] || 40_000);
+const at = args.indexOf("--requests");
+const requests = at >= 0 ? Number(args[at + 1]) : 40_000;
 const TENANT = "0b5e0000-0000-4000-8000-00000000be4c";
 const vars = (parse(readFileSync(join(ROOT, "wrangler.toml"), "utf8")) as { vars: Record<string, string> }).vars;
 const record = JSON.stringify({ accountId: "TM-BENCH", name: "Bench", managers: ["Ann Manager"], enabled: true });
@@ -28,7 +30,7 @@ const jwk = JSON.parse(readFileSync(join(ROOT, "src/cli/dev-signing-key.json"), 
 const token = await signDevToken({ jwk, tenantId: TENANT });
 const url = `https://gateway.example/scim/v2/Users?filter=userName+eq+%22${crypto.randomUUID()}%22`;
 const headers = { Authorization: `Bearer ${token}` };
-const EMPTY = { schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] };
+const EMPTY = listResponse([], 0, 1);
 
 let logged = 0;
 const app = createApp({ log: (line) => void (logged += line.length) });

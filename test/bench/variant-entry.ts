@@ -7,12 +7,13 @@
 //   bare-floor    the Worker answers the same body with no framework at all (as the baseline does)
 import { Hono } from "hono";
 import gateway from "../../src/index.ts";
+import { listResponse } from "../../src/scim/user-resource.ts";
 
 const realLog = console.log;
 const allowAll = { limit: async () => ({ success: true }) } as unknown as RateLimit;
 let variants = new Set<string>();
 
-const EMPTY_LIST = { schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] };
+const EMPTY_LIST = listResponse([], 0, 1);
 const honoFloor = new Hono().get("/scim/v2/Users", (c) => c.json(EMPTY_LIST));
 
 export default {

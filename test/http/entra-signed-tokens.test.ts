@@ -38,6 +38,25 @@ describe("Entra-signed tokens under the production configuration", () => {
     const forged = await signDevToken({ jwk: forger.privateJwk, tenantId });
     expect((await get(app, forged)).status).toBe(401);
   });
+
+  it("does not let a verified, cached token vouch for one that shares its signature or its claims", async () => {
+    const ms = await microsoft();
+    const forger = await microsoft();
+    const tenantId = newTenantId();
+    const other = newTenantId();
+    await allowTenant(tenantId);
+    await allowTenant(other);
+    const app = createApp({ auth: { fetch: ms.fetch } });
+    const token = await signDevToken({ jwk: ms.privateJwk, tenantId });
+    expect((await get(app, token)).status).toBe(200); // now cached as verified
+    const [header, payload, signature] = token.split(".");
+    // The same header and claims under another key's signature, and the cached signature under other claims.
+    const [, , forgedSignature] = (await signDevToken({ jwk: forger.privateJwk, tenantId })).split(".");
+    const [, otherPayload] = (await signDevToken({ jwk: ms.privateJwk, tenantId: other })).split(".");
+    expect((await get(app, `${header}.${payload}.${forgedSignature}`)).status).toBe(401);
+    expect((await get(app, `${header}.${otherPayload}.${signature}`)).status).toBe(401);
+    expect((await get(app, token)).status).toBe(200);
+  });
 });
 
 describe("verified-token cache", () => {
