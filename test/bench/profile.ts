@@ -1,4 +1,4 @@
-// Where the gateway's time goes: `node test/bench/profile.ts [--case probe] [--seconds 5] [--users 10000]`.
+// Where the gateway's time goes: `node test/bench/profile.ts [--case probe] [--seconds 5] [--users 10000] [--profile no-log]`.
 //
 // 1. A V8 CPU profile of the Worker's isolate while the case runs under load (workerd's inspector, the
 //    DevTools protocol): self time by source module of the bundle (esbuild marks each module with a
@@ -27,6 +27,10 @@ const seconds = Number(option("seconds", "5"));
 const users = Number(option("users", "10000"));
 const rounds = Number(option("rounds", "3"));
 const variants = option("variants", "real,no-log,no-ratelimit,no-log+no-ratelimit").split(",");
+/** The variant the CPU profile is taken of: "no-log" keeps console.log's copy to the attached inspector out of it. */
+const profiled = option("profile", "real");
+/** `--profile none`: what-if runs only, on a workerd started without its inspector, as the bench runs it. */
+const withProfile = profiled !== "none";
 const INSPECTOR_PORT = 9300 + Math.floor(Math.random() * 500);
 
 type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
@@ -127,10 +131,26 @@ function summariseProfile(profile: CpuProfile, bundlePath: string, requests: num
   return lines.join("\n");
 }
 
+/** A CPU profile of the Worker isolate while `run` puts the case under load, summarised on stdout. */
+async function profileCase(title: string, bundlePath: string, workerdPid: number | undefined, run: () => ReturnType<typeof runLoad>) {
+  const inspector = await connectInspector(INSPECTOR_PORT, "core:user:main");
+  await inspector.send("Profiler.enable");
+  await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
+  await inspector.send("Profiler.start");
+  const sampled = await run();
+  const { profile } = await inspector.send<{ profile: CpuProfile }>("Profiler.stop");
+  const heap = await inspector.send<{ usedSize: number; totalSize: number }>("Runtime.getHeapUsage");
+  inspector.close();
+  console.log(`\n${title}; ${sampled.rps.toFixed(0)} req/s while profiled\n`);
+  console.log(summariseProfile(profile, bundlePath, sampled.requests));
+  const rss = residentMiB(workerdPid);
+  console.log(`\nthe Worker isolate's V8 heap after the run: ${(heap.usedSize / 2 ** 20).toFixed(1)} MiB used of ${(heap.totalSize / 2 ** 20).toFixed(1)} MiB (the 128 MB Workers limit applies to this); workerd process RSS ${rss?.rss.toFixed(0)} MiB (peak ${rss?.peak.toFixed(0)} MiB)`);
+}
+
 async function main() {
   const work = mkdtempSync(join(tmpdir(), "tm-bench-profile-"));
   const bundle = await buildBundle("test/bench/variant-entry.ts", join(work, "variant"));
-  const side = await startSide("profile", bundle.path, bundle.path, { inspectorPort: INSPECTOR_PORT });
+  const side = await startSide("profile", bundle.path, bundle.path, withProfile ? { inspectorPort: INSPECTOR_PORT } : {});
   try {
     const sizes = { main: users, small: 1_000, ten: Math.max(1, Math.floor(users / 10)) };
     const tokens = await tenantTokens();
@@ -146,20 +166,11 @@ async function main() {
       await (await fetch(new URL(`/__bench/variant?${query}`, side.url))).text();
     };
 
-    await setVariant("real");
-    await load(1);
-    const inspector = await connectInspector(INSPECTOR_PORT, "core:user:main");
-    await inspector.send("Profiler.enable");
-    await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
-    await inspector.send("Profiler.start");
-    const profiled = await load(seconds);
-    const { profile } = await inspector.send<{ profile: CpuProfile }>("Profiler.stop");
-    const heap = await inspector.send<{ usedSize: number; totalSize: number }>("Runtime.getHeapUsage");
-    inspector.close();
-    console.log(`\ncase ${caseId}, tenant of ${users} users, ${benchCase.connections} connection(s); ${profiled.rps.toFixed(0)} req/s while profiled\n`);
-    console.log(summariseProfile(profile, bundle.path, profiled.requests));
-    const rss = residentMiB(side.workerdPid);
-    console.log(`\nthe Worker isolate's V8 heap after the run: ${(heap.usedSize / 2 ** 20).toFixed(1)} MiB used of ${(heap.totalSize / 2 ** 20).toFixed(1)} MiB (the 128 MB Workers limit applies to this); workerd process RSS ${rss?.rss.toFixed(0)} MiB (peak ${rss?.peak.toFixed(0)} MiB)`);
+    if (withProfile) {
+      await setVariant(profiled);
+      await load(1);
+      await profileCase(`case ${caseId} (${profiled}), tenant of ${users} users, ${benchCase.connections} connection(s)`, bundle.path, side.workerdPid, () => load(seconds));
+    }
 
     const rps = new Map<string, number[]>(variants.map((v) => [v, []]));
     const cpu = new Map<string, number[]>(variants.map((v) => [v, []]));
@@ -172,8 +183,9 @@ async function main() {
         cpu.get(variant)?.push(result.workerdCpuMs);
       }
     }
-    const real = spread(rps.get("real") ?? []).median;
-    console.log(`\nwhat-if runs (${rounds} rounds of ${seconds} s, alternating; median req/s, min–max, vs the real code):`);
+    // Ratios are to the real code, or to the first variant named when the real code is not among them.
+    const real = spread(rps.get(variants.includes("real") ? "real" : (variants[0] as string)) ?? []).median;
+    console.log(`\nwhat-if runs (${rounds} rounds of ${seconds} s, alternating; median req/s, min–max, vs ${variants.includes("real") ? "the real code" : variants[0]}):`);
     for (const [variant, values] of rps) {
       const s = spread(values);
       const c = spread(cpu.get(variant) ?? []);
