@@ -11,7 +11,7 @@
 // Details are written for the Entra admin who must fix the attribute mapping. They never echo the
 // number: a detail describes the problem, and the only example given is a fixed, fictitious one.
 import { Metadata, parsePhoneNumberWithError, validatePhoneNumberLength } from "libphonenumber-js/min";
-import type { CountryCode } from "libphonenumber-js/min";
+import type { CountryCode, PhoneNumber } from "libphonenumber-js/min";
 import metadata from "libphonenumber-js/min/metadata";
 
 export type CanonicalMobile = { ok: true; mobile: string } | { ok: false; detail: string };
@@ -100,31 +100,35 @@ function checkPossible(digits: string): CanonicalMobile {
         `${EXPECTED}.`,
     );
   }
-  const where = describeCallingCode(callingCode);
-  const expected = expectedLengths(callingCode);
-  if (digits.length > E164_MAX_DIGITS) {
-    return fail(`The mobile number is too long for ${where}${expected}; an international number has at most 15 digits.`);
-  }
-  switch (validatePhoneNumberLength(`+${digits}`)) {
-    case undefined:
-      break;
-    case "TOO_SHORT":
-      return fail(`The mobile number is too short for ${where}${expected}.`);
-    case "TOO_LONG":
-      return fail(`The mobile number is too long for ${where}${expected}.`);
-    default:
-      return fail(`The mobile number has an impossible length for ${where}${expected}.`);
-  }
+  // One parse on the way to success; the failure details (region, possible lengths) are worked out only
+  // when they are shown.
+  const parsed = digits.length > E164_MAX_DIGITS ? undefined : parse(digits);
+  if (!parsed?.isPossible()) return lengthFailure(digits, callingCode);
   // libphonenumber strips a national (trunk or carrier) prefix written after the country code, as in
   // "+44 01234 567890", and then calls the rest possible. Keeping those digits would store a key that never
   // matches the same number written correctly, so the admin is asked to drop them.
-  if (nationalNumber(digits) !== digits.slice(callingCode.length)) return fail(TRUNK_PREFIX);
+  if (parsed.nationalNumber !== digits.slice(callingCode.length)) return fail(TRUNK_PREFIX);
   return { ok: true, mobile: digits };
 }
 
-function nationalNumber(digits: string): string | undefined {
+function lengthFailure(digits: string, callingCode: string): CanonicalMobile {
+  const where = `${describeCallingCode(callingCode)}${expectedLengths(callingCode)}`;
+  if (digits.length > E164_MAX_DIGITS) {
+    return fail(`The mobile number is too long for ${where}; an international number has at most 15 digits.`);
+  }
+  switch (validatePhoneNumberLength(`+${digits}`)) {
+    case "TOO_SHORT":
+      return fail(`The mobile number is too short for ${where}.`);
+    case "TOO_LONG":
+      return fail(`The mobile number is too long for ${where}.`);
+    default:
+      return fail(`The mobile number has an impossible length for ${where}.`);
+  }
+}
+
+function parse(digits: string): PhoneNumber | undefined {
   try {
-    return parsePhoneNumberWithError(`+${digits}`).nationalNumber;
+    return parsePhoneNumberWithError(`+${digits}`);
   } catch {
     return undefined;
   }

@@ -14,18 +14,31 @@ export type ProfileColumns = {
   manager: string | null;
 };
 
-export function applyProfile(resource: Record<string, unknown>, tenant: Tenant): ProfileColumns {
+/**
+ * The columns a User resource sets. `stored` is the user as stored before an update: an unchanged userName
+ * keeps the number derived from it then (most of Entra's PATCHes leave userName alone, and parsing a
+ * number against the numbering plans is the costliest step of a write).
+ */
+export function applyProfile(
+  resource: Record<string, unknown>,
+  tenant: Tenant,
+  stored?: Pick<ProfileColumns, "userName" | "mobile">,
+): ProfileColumns {
   const userName = resource.userName as string;
-  const mobile = canonicalMobile(userName);
-  if (!mobile.ok) throw invalidValue(`userName: ${mobile.detail}`);
   return {
     userName,
-    mobile: mobile.mobile,
+    mobile: stored?.userName === userName ? stored.mobile : mobileOf(userName),
     externalId: typeof resource.externalId === "string" ? resource.externalId : null,
     // RFC 7643 §4.1.1 leaves a missing `active` to the provider; Entra omits it only for enabled users.
     active: resource.active !== false,
     manager: resolveManager(resource.displayName, tenant),
   };
+}
+
+function mobileOf(userName: string): string {
+  const mobile = canonicalMobile(userName);
+  if (!mobile.ok) throw invalidValue(`userName: ${mobile.detail}`);
+  return mobile.mobile;
 }
 
 function resolveManager(displayName: unknown, { record }: Tenant): string | null {

@@ -62,7 +62,7 @@ function updateWithRetry(
     const at = deps.now().toISOString();
     const next: UserRow = {
       ...current,
-      ...applyProfile(resource, tenant),
+      ...applyProfile(resource, tenant, current),
       resource,
       version: current.version + 1,
       lastEventId: deps.newId(),

@@ -1,5 +1,6 @@
 // TeleMessage's profile: userName is a mobile number in international format; displayName names a
 // company manager from the tenant's allow-list record.
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { connectedTenant, entraUser } from "../support/gateway.ts";
 
@@ -50,6 +51,29 @@ describe("the mobile number in userName", () => {
     });
     expect(res.status, res.text).toBe(400);
     expect((await scim("GET", `/Users/${created.body.id}`)).body.userName).toBe("11234567890");
+  });
+
+  it("does not re-judge an unchanged userName on PATCH, and re-derives the number when userName changes", async () => {
+    const { scim, tenantId } = await connectedTenant();
+    const created = await scim("POST", "/Users", entraUser("11234567890"));
+    // A number accepted before a numbering-plan update that would now refuse it: the stored user must stay
+    // patchable, because Entra's PATCHes of other attributes carry no new userName.
+    await env.DB.prepare("UPDATE users SET user_name = ?1, resource = json_set(resource, '$.userName', ?1) WHERE tenant_id = ?2 AND id = ?3").bind("4412", tenantId, created.body.id).run();
+    const renamed = (givenName: string) => ({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "Replace", path: "name.givenName", value: givenName }],
+    });
+    const kept = await scim("PATCH", `/Users/${created.body.id}`, renamed("Annie"));
+    expect(kept.status, kept.text).toBe(200);
+    expect((await scim("GET", "/Users?filter=userName+eq+%2211234567890%22")).body.totalResults).toBe(1);
+
+    const moved = await scim("PATCH", `/Users/${created.body.id}`, {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "Replace", path: "userName", value: "+44 1234 567890" }],
+    });
+    expect(moved.status, moved.text).toBe(200);
+    expect((await scim("GET", "/Users?filter=userName+eq+%22441234567890%22")).body.totalResults).toBe(1);
+    expect((await scim("GET", "/Users?filter=userName+eq+%2211234567890%22")).body.totalResults).toBe(0);
   });
 
   it("finds nothing, without an error, for a filter value that is not a number", async () => {
