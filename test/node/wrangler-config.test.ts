@@ -8,6 +8,7 @@ import { REQUESTS_PER_CALL } from "../../src/http/tenant-rate-limit.ts";
 
 type Environment = {
   vars?: Record<string, string>;
+  observability?: { enabled?: boolean; logs?: { enabled?: boolean; invocation_logs?: boolean } };
   d1_databases?: { binding: string }[];
   kv_namespaces?: { binding: string }[];
   ratelimits?: { name: string; simple: { limit: number; period: number } }[];
@@ -35,5 +36,13 @@ describe("wrangler.toml", () => {
     expect((limit!.simple.limit * REQUESTS_PER_CALL) / limit!.simple.period).toBeGreaterThanOrEqual(50);
     // Whole leases are counted: fewer than 20 in a period would make the limit coarse.
     expect(limit!.simple.limit).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(deployed)("keeps Workers Logs' invocation log, which records request URLs, off in %s", (_name, environment) => {
+    // `observability` is inherited from the top level unless an environment declares its own.
+    const observability = environment.observability ?? config.observability;
+    expect(observability?.logs?.enabled ?? observability?.enabled).toBe(true);
+    // A lookup's URL holds the user's mobile number in its filter; only our own lines may be logged.
+    expect(observability?.logs?.invocation_logs).toBe(false);
   });
 });
