@@ -55,9 +55,26 @@ export interface VerifyOptions {
   maxSkewSeconds?: number;
 }
 
-const fail = (reason: TokenFailure): TokenResult => ({ ok: false, reason });
+const fail = (reason: TokenFailure): { ok: false; reason: TokenFailure } => ({ ok: false, reason });
+
+/** What a token says, read and checked without a key: the tenant it claims, its key id and lifetime. */
+export type ReadToken =
+  | { ok: true; tenantId: string; kid: string; expiresAt: number; claims: Record<string, unknown> }
+  | { ok: false; reason: TokenFailure };
 
 export async function verifyEntraToken(token: string, opts: VerifyOptions): Promise<TokenResult> {
+  const read = readEntraToken(token, opts);
+  if (!read.ok) return read;
+  const failure = await checkEntraSignature(token, read, opts.keys);
+  if (failure) return fail(failure);
+  return { ok: true, tenantId: read.tenantId, expiresAt: read.expiresAt, claims: read.claims };
+}
+
+/**
+ * The first half of verifyEntraToken: every check that needs no key. Its tenant is only claimed until
+ * checkEntraSignature has passed.
+ */
+export function readEntraToken(token: string, opts: Omit<VerifyOptions, "keys">): ReadToken {
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS_PATTERN.test(token)) {
     return fail("malformed");
   }
@@ -81,23 +98,30 @@ export async function verifyEntraToken(token: string, opts: VerifyOptions): Prom
 
   const checked = checkClaims(claims, opts);
   if (typeof checked === "string") return fail(checked);
-  const { tenantId, exp } = checked;
+  return { ok: true, tenantId: checked.tenantId, kid, expiresAt: checked.exp * 1000, claims };
+}
 
+/** The second half: the signature, against the key `keys` holds for the token's tenant and kid. */
+export async function checkEntraSignature(
+  token: string,
+  read: { tenantId: string; kid: string },
+  keys: KeySource,
+): Promise<TokenFailure | undefined> {
   let key: Awaited<ReturnType<KeySource["getKey"]>>;
   try {
-    key = await opts.keys.getKey(tenantId, kid);
+    key = await keys.getKey(read.tenantId, read.kid);
   } catch {
-    return fail("keys_unavailable");
+    return "keys_unavailable";
   }
-  if (key === "unavailable") return fail("keys_unavailable");
-  if (key === undefined) return fail("unknown_kid");
+  if (key === "unavailable") return "keys_unavailable";
+  if (key === undefined) return "unknown_kid";
 
   try {
     await compactVerify(token, key, { algorithms: [REQUIRED_ALG] });
   } catch {
-    return fail("bad_signature");
+    return "bad_signature";
   }
-  return { ok: true, tenantId, expiresAt: exp * 1000, claims };
+  return undefined;
 }
 
 /** The checks that need no key; returns the tenant and expiry, or why the token is refused. */

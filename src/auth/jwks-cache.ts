@@ -7,7 +7,8 @@
 //     refresh keeps serving what we had (Microsoft keeps retired keys valid for a while);
 //   - an unknown kid may refresh a tenant at most once per `refreshCooldownMs`, and concurrent misses
 //     share the one in-flight fetch, so a flood of tokens with made-up kids costs one request;
-//   - the number of tenants held is bounded, since the tenant id comes from a not-yet-verified token.
+//   - the number of tenants held is bounded, since the tenant id comes from a not-yet-verified token;
+//   - COMMON_KEYS stands for Microsoft's keys shared by all tenants, held like one more tenant.
 import { importJWK } from "jose";
 import { GUID_PATTERN } from "../tenants/record.ts";
 
@@ -39,6 +40,13 @@ const FETCH_TIMEOUT_MS = 10_000;
 // workerd can leave a promise unsettled when the request that started the fetch is cancelled; past this
 // age an in-flight refresh is presumed abandoned and the next caller starts its own.
 const ABANDONED_FETCH_MS = 3 * FETCH_TIMEOUT_MS;
+
+/**
+ * Microsoft's keys shared by all tenants (login.microsoftonline.com/common): what a tenant's provisioning
+ * token is signed with unless the tenant set keys of its own. Asked for tenants that are not on the
+ * allow-list, so that a token naming any tenant id makes us fetch one document, not one per tenant.
+ */
+export const COMMON_KEYS = "common";
 
 export const microsoftKeysUrl = (tenantId: string): string =>
   `https://login.microsoftonline.com/${encodeURIComponent(tenantId)}/discovery/keys`;
@@ -121,7 +129,7 @@ export function createKeySource(opts: KeySourceOptions): KeySource {
       trusted ??= importKeySet(opts.trustedJwks ?? { keys: [] });
       const trustedKey = (await trusted).get(kid);
       if (trustedKey) return trustedKey;
-      if (!GUID_PATTERN.test(tenantId)) return undefined;
+      if (tenantId !== COMMON_KEYS && !GUID_PATTERN.test(tenantId)) return undefined;
 
       const entry = entryFor(tenantId.toLowerCase());
       const now = opts.now();

@@ -6,8 +6,8 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { readConfig, type Config } from "../config.ts";
 import { forbidden, unauthorized } from "../scim/errors.ts";
-import { verifyEntraToken } from "./entra-token.ts";
-import { createKeySource, type KeySource } from "./jwks-cache.ts";
+import { checkEntraSignature, readEntraToken } from "./entra-token.ts";
+import { COMMON_KEYS, createKeySource, type KeySource } from "./jwks-cache.ts";
 import { createExpiringCache, type ExpiringCache } from "./expiring-cache.ts";
 import { looksLikeJwt, parseSecretToken, secretTokenMatches } from "./secret-token.ts";
 import { lookupTenant, type TenantLookup } from "./tenant-lookup.ts";
@@ -58,7 +58,7 @@ export function requireTenant(options: RequireTenantOptions = {}) {
   // isolate. Never key on a part of the token (its signature, say): a forged payload could reuse it.
   // Keeping both per configuration means a token verified under one trust setting is never reused under
   // another.
-  const trust = new Map<string, { keys: KeySource; verifiedTokens: ExpiringCache<string> }>();
+  const trust = new Map<string, { keys: KeySource; commonKeys: KeySource; verifiedTokens: ExpiringCache<string> }>();
   const trustFor = (config: Config) => {
     let state = trust.get(config.keyConfigId);
     if (!state) {
@@ -69,7 +69,8 @@ export function requireTenant(options: RequireTenantOptions = {}) {
           now,
           ...(config.trustedJwks ? { trustedJwks: config.trustedJwks } : {}),
         });
-      state = { keys, verifiedTokens: createExpiringCache<string>(MAX_CACHED_TOKENS, now) };
+      const commonKeys: KeySource = { getKey: (_tenantId, kid) => keys.getKey(COMMON_KEYS, kid) };
+      state = { keys, commonKeys, verifiedTokens: createExpiringCache<string>(MAX_CACHED_TOKENS, now) };
       trust.set(config.keyConfigId, state);
     }
     return state;
@@ -95,21 +96,27 @@ export function requireTenant(options: RequireTenantOptions = {}) {
     if (!token) throw refuse("missing_token");
 
     const config = readConfig(c.env);
-    const { keys, verifiedTokens } = trustFor(config);
+    const { keys, commonKeys, verifiedTokens } = trustFor(config);
     // A token verified before is recognised first: only JWTs are ever kept there, and Entra sends the same
     // token for an hour, so the shape checks below run once per token rather than once per request.
     const known = verifiedTokens.get(token);
     const jwt = known !== undefined || looksLikeJwt(token);
     let tenantId: string;
-    if (jwt) {
-      if (known) {
-        tenantId = known;
-      } else {
-        const result = await verifyEntraToken(token, { audiences: config.audiences, keys, now });
-        if (!result.ok) throw refuse(result.reason);
-        tenantId = result.tenantId;
-        verifiedTokens.set(token, tenantId, result.expiresAt);
-      }
+    let found: TenantLookup | undefined;
+    if (known) {
+      tenantId = known;
+    } else if (jwt) {
+      const read = readEntraToken(token, { audiences: config.audiences, now });
+      if (!read.ok) throw refuse(read.reason);
+      // The allow-list is read before any key is fetched: the claims cost nothing to forge, and a tenant
+      // id that is not listed must not make us ask Microsoft for that tenant's keys. Its token is checked
+      // against Microsoft's keys shared by all tenants instead (one document, whatever the tenant), so a
+      // genuine token still earns the "not approved" answer and a forged one the same 401 as anywhere.
+      found = await lookup(c.env.TENANTS, read.tenantId);
+      const failure = await checkEntraSignature(token, read, found.found ? keys : commonKeys);
+      if (failure) throw refuse(failure);
+      tenantId = read.tenantId;
+      verifiedTokens.set(token, tenantId, read.expiresAt);
     } else {
       const parsed = parseSecretToken(token);
       if (!parsed) throw refuse("malformed");
@@ -117,7 +124,7 @@ export function requireTenant(options: RequireTenantOptions = {}) {
     }
 
     c.set("tenantId", tenantId);
-    const found = await lookup(c.env.TENANTS, tenantId);
+    found ??= await lookup(c.env.TENANTS, tenantId);
     if (!jwt) {
       // A secret token proves nothing until its hash matches the tenant's record; answer 401 either way.
       const hash = found.found ? found.record.secretTokenSha256 : undefined;

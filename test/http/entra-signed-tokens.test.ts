@@ -59,6 +59,43 @@ describe("Entra-signed tokens under the production configuration", () => {
   });
 });
 
+describe("tenants that are not on the allow-list", () => {
+  it("answer a genuine token with 403 'not approved', checked against Microsoft's common keys, never the tenant's", async () => {
+    const ms = await microsoft();
+    const app = createApp({ auth: { fetch: ms.fetch } });
+    const res = await get(app, await signDevToken({ jwk: ms.privateJwk, tenantId: newTenantId() }));
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/not approved/);
+    expect(ms.fetched).toEqual(["https://login.microsoftonline.com/common/discovery/keys"]);
+  });
+
+  it("cost one key fetch in all for a flood of forged tokens, each naming another tenant", async () => {
+    const ms = await microsoft();
+    const forger = await microsoft("forged-kid");
+    const app = createApp({ auth: { fetch: ms.fetch } });
+    for (let i = 0; i < 20; i++) {
+      const forged = await signDevToken({ jwk: i % 2 ? forger.privateJwk : { ...forger.privateJwk, kid: "ms-key-1" }, tenantId: newTenantId() });
+      expect((await get(app, forged)).status).toBe(401);
+    }
+    expect(ms.fetched).toEqual(["https://login.microsoftonline.com/common/discovery/keys"]);
+  });
+
+  it("are asked for their own keys once listed", async () => {
+    const ms = await microsoft();
+    const tenantId = newTenantId();
+    const app = createApp({ auth: { fetch: ms.fetch, tenantCacheMs: 0 } });
+    const token = await signDevToken({ jwk: ms.privateJwk, tenantId });
+    expect((await get(app, token)).status).toBe(403);
+    await allowTenant(tenantId);
+    expect((await get(app, token)).status).toBe(200);
+    // The token was genuine when first seen, so it was kept as verified: no second fetch was needed.
+    expect(ms.fetched).toEqual(["https://login.microsoftonline.com/common/discovery/keys"]);
+    const fresh = await signDevToken({ jwk: ms.privateJwk, tenantId, expiresInSeconds: 600 });
+    expect((await get(app, fresh)).status).toBe(200);
+    expect(ms.fetched.at(-1)).toBe(`https://login.microsoftonline.com/${tenantId}/discovery/keys`);
+  });
+});
+
 describe("verified-token cache", () => {
   it("verifies a token once and recognises it afterwards, but not after it expires", async () => {
     const ms = await microsoft();
