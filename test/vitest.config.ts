@@ -6,6 +6,10 @@ import { defineConfig } from "vitest/config";
 import { readProductionVars } from "./support/wrangler-environments.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+// The core's bearer token (a secret in real environments); tests inject the core emulator. wrangler.toml
+// requires the secret, and the plugin's wrangler looks for it in the process environment (never a real one).
+const CORE_TOKEN = "test-core-token";
+process.env.CORE_TOKEN = CORE_TOKEN;
 
 export default defineConfig(async () => ({
   root,
@@ -20,8 +24,7 @@ export default defineConfig(async () => ({
                 TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
                 // The production [vars], so a test can prove that production does not trust the dev key.
                 PRODUCTION_VARS: readProductionVars(`${root}/wrangler.toml`),
-                // The core's bearer token (a secret in real environments); tests inject the core emulator.
-                CORE_TOKEN: "test-core-token",
+                CORE_TOKEN,
               },
               // Requests' sends go to a queue nothing consumes: otherwise the real consumer would post to
               // CORE_URL in the background. Forwarding tests drive the consumer themselves, with the core
