@@ -32,7 +32,6 @@ export function tenantRateLimit(options: TenantRateLimitOptions = {}) {
   const requestsPerCall = Math.max(1, options.requestsPerCall ?? REQUESTS_PER_CALL);
   let leases = new Map<string, Lease>();
 
-
   return createMiddleware<AppEnv>(async (c, next) => {
     const refuse = () => {
       c.set("rateLimited", true);

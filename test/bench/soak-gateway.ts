@@ -8,16 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { createCoreEmulator, type CoreEmulator } from "../../src/outbox/core-emulator.ts";
-import { readWranglerConfig } from "./workers.ts";
-
-type ConsumerConfig = {
-  queue: string;
-  max_batch_size?: number;
-  max_batch_timeout?: number;
-  max_retries?: number;
-  max_concurrency?: number;
-  dead_letter_queue?: string;
-};
+import { readWranglerToml } from "../support/wrangler-environments.ts";
 
 export type Core = { emulator: CoreEmulator; url: string; token: string; server: Server };
 
@@ -71,7 +62,7 @@ export async function startSoakGateway(
   core: Core,
   options: { rateLimit?: number; maxBatchTimeoutSeconds: number },
 ): Promise<SoakGateway> {
-  const config = readWranglerConfig() as ReturnType<typeof readWranglerConfig> & { queues?: { consumers?: ConsumerConfig[] } };
+  const config = readWranglerToml();
   const persist = mkdtempSync(join(tmpdir(), "tm-soak-"));
   const configured = config.ratelimits?.find((r) => r.name === "TENANT_RATE_LIMIT");
   const period = configured?.simple.period ?? 60;

@@ -7,28 +7,15 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { parse } from "smol-toml";
+import { readWranglerToml } from "../support/wrangler-environments.ts";
 
 export const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
-
-type WranglerConfig = {
-  compatibility_date: string;
-  compatibility_flags?: string[];
-  vars?: Record<string, string>;
-  d1_databases?: { binding: string; database_id: string }[];
-  kv_namespaces?: { binding: string; id: string }[];
-  queues?: { producers?: { binding: string; queue: string }[] };
-  ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period?: 10 | 60 } }[];
-};
 
 /**
  * The bench measures capacity, so the per-tenant rate limit is raised far above anything it can send (the
  * binding is still called on every request, so its cost is measured; it just never refuses).
  */
 export const BENCH_RATE_LIMIT = 1_000_000_000;
-
-export const readWranglerConfig = (): WranglerConfig =>
-  parse(readFileSync(join(ROOT, "wrangler.toml"), "utf8")) as unknown as WranglerConfig;
 
 export type Bundle = { path: string; gzipKiB: number; totalKiB: number };
 
@@ -92,7 +79,7 @@ export async function startSide(
   countingScript: string,
   runtime: { inspectorPort?: number } = {},
 ): Promise<Side> {
-  const config = readWranglerConfig();
+  const config = readWranglerToml();
   const persist = mkdtempSync(join(tmpdir(), `tm-bench-${name}-`));
   const storage = {
     d1Databases: Object.fromEntries((config.d1_databases ?? []).map((d) => [d.binding, `${name}-${d.database_id}`])),

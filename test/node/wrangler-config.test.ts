@@ -1,21 +1,11 @@
 // What wrangler.toml promises for every environment: its own bindings (Cloudflare does not inherit them),
 // no trust in the development signing key outside local development, and a rate limit that never throttles
 // an Entra provisioning job (at least 50 requests/s per tenant).
-import { readFileSync } from "node:fs";
-import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { REQUESTS_PER_CALL } from "../../src/http/tenant-rate-limit.ts";
+import { readWranglerToml } from "../support/wrangler-environments.ts";
 
-type Environment = {
-  vars?: Record<string, string>;
-  observability?: { enabled?: boolean; logs?: { enabled?: boolean; invocation_logs?: boolean } };
-  d1_databases?: { binding: string }[];
-  kv_namespaces?: { binding: string }[];
-  ratelimits?: { name: string; simple: { limit: number; period: number } }[];
-};
-const config = parse(readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8")) as Environment & {
-  env: Record<string, Environment>;
-};
+const config = readWranglerToml();
 const deployed = Object.entries(config.env);
 
 describe("wrangler.toml", () => {

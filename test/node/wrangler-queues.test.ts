@@ -3,28 +3,11 @@
 // and concurrency, a dead-letter queue named "<queue>-dlq" (the name the Worker dispatches on) that has a
 // consumer of its own, the every-minute cron, CORE_URL and OUTBOX_RETENTION_DAYS, and CORE_TOKEN required
 // as a secret rather than written down.
-import { readFileSync } from "node:fs";
-import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { isDeadLetterQueue } from "../../src/outbox/consumer.ts";
+import { readWranglerToml } from "../support/wrangler-environments.ts";
 
-type Consumer = {
-  queue: string;
-  max_batch_size?: number;
-  max_batch_timeout?: number;
-  max_retries?: number;
-  max_concurrency?: number;
-  dead_letter_queue?: string;
-};
-type Environment = {
-  vars?: Record<string, string>;
-  queues?: { producers?: { binding: string; queue: string }[]; consumers?: Consumer[] };
-  triggers?: { crons?: string[] };
-  secrets?: { required?: string[] };
-};
-const config = parse(readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8")) as Environment & {
-  env: Record<string, Environment>;
-};
+const config = readWranglerToml();
 const environments = [["local", config] as const, ...Object.entries(config.env)];
 
 describe.each(environments)("wrangler.toml forwarding in %s", (_name, environment) => {
