@@ -26,15 +26,20 @@ export type CoreCheck = {
 export const percentile = (sorted: number[], p: number): number =>
   sorted.length ? (sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number) : 0;
 
-export async function checkCore(db: D1, core: CoreEmulator): Promise<CoreCheck> {
+/**
+ * `tenantIds` limits the check to those tenants (D1 rows and the core's users and deliveries); without it
+ * the whole database is checked, as the soak does against its own throwaway D1.
+ */
+export async function checkCore(db: D1, core: CoreEmulator, tenantIds?: readonly string[]): Promise<CoreCheck> {
   const examples: string[] = [];
   const note = (s: string) => {
     if (examples.length < 10) examples.push(s);
   };
-  const live = (await db.prepare("SELECT id, tenant_id, version, active FROM users").all<{ id: string; tenant_id: string; version: number; active: number }>()).results;
+  const inScope = (tenantId: string) => tenantIds === undefined || tenantIds.includes(tenantId);
+  const live = (await db.prepare("SELECT id, tenant_id, version, active FROM users").all<{ id: string; tenant_id: string; version: number; active: number }>()).results.filter((u) => inScope(u.tenant_id));
   const events = (
     await db.prepare("SELECT id, tenant_id, user_id, version, state FROM change_events").all<{ id: string; tenant_id: string; user_id: string; version: number; state: string }>()
-  ).results;
+  ).results.filter((e) => inScope(e.tenant_id));
 
   // What D1 says each user's final state is.
   const expected = new Map<string, { version: number; active: boolean; deleted: boolean }>();
@@ -46,7 +51,7 @@ export async function checkCore(db: D1, core: CoreEmulator): Promise<CoreCheck> 
   for (const [key, version] of lastVersion) expected.set(key, { version, active: false, deleted: true });
   for (const u of live) expected.set(`${u.tenant_id}/${u.id}`, { version: u.version, active: u.active === 1, deleted: false });
 
-  const held = new Map(core.users().map((u) => [`${u.tenantId}/${u.userId}`, u]));
+  const held = new Map(core.users().filter((u) => inScope(u.tenantId)).map((u) => [`${u.tenantId}/${u.userId}`, u]));
   let lost = 0;
   for (const [key, want] of expected) {
     const got = held.get(key);
@@ -66,7 +71,7 @@ export async function checkCore(db: D1, core: CoreEmulator): Promise<CoreCheck> 
   }
 
   // Applied at most once, by key and by (user, version).
-  const received = core.events();
+  const received = core.events().filter((r) => inScope(String((r.event as { tenantId?: unknown } | null)?.tenantId ?? "")));
   const outcomes: Record<string, number> = {};
   const appliedByKey = new Map<string, number>();
   const appliedByVersion = new Map<string, number>();
