@@ -7,6 +7,7 @@
 // made under the same machine load. Ends with an Entra-style initial cycle, the table, results/latest.*
 // and results/chart.svg. --check exits 1 when a budget of issue 5 §2 is missed.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { parseCommandLine } from "../../src/cli/command-line.ts";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchCases, type Case, type World } from "./cases.ts";
@@ -19,20 +20,27 @@ import { countStatements, sameSql } from "./statements.ts";
 import { buildBundle, residentMiB, ROOT, sampleRss, startSide, stopSide, type Side } from "./workers.ts";
 import { baselineWorld, DeletePools, gatewayWorld, prepareStorage, seedWorld, TENANT, tenantTokens, templateUser } from "./world.ts";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const quick = flag("quick");
+const USAGE = `usage: npm run bench [-- --quick] [-- --check] [-- --rounds <n>] [-- --duration <s>] [-- --only <case,...>]
+  --quick     smaller tenants, one short round (about a minute); results/quick.*, not committed
+  --check     exit 1 when a budget is missed (docs/performance.md, "Budgets")
+  --rounds    rounds per case (default 5, or 1 with --quick)
+  --duration  seconds of load per case and round (default 4, or 1 with --quick)
+  --only      run only these case ids (comma-separated); results/quick.*`;
+const values = parseCommandLine("bench", USAGE, {
+  quick: { type: "boolean" },
+  check: { type: "boolean" },
+  rounds: { type: "string" },
+  duration: { type: "string" },
+  only: { type: "string" },
+});
+const quick = values.quick === true;
 
 const MODE = quick
   ? { main: 10_000, small: 1_000, ten: 1_000, rounds: 1, duration: 1, warmup: 0.25, deleteAmount: 300, e2eUsers: 200 }
   : { main: 100_000, small: 1_000, ten: 10_000, rounds: 5, duration: 4, warmup: 1, deleteAmount: 4_000, e2eUsers: 10_000 };
-const rounds = Number(option("rounds") ?? MODE.rounds);
-const duration = Number(option("duration") ?? MODE.duration);
-const only = option("only")?.split(",");
+const rounds = Number(values.rounds ?? MODE.rounds);
+const duration = Number(values.duration ?? MODE.duration);
+const only = values.only?.split(",");
 const E2E_CONCURRENCY = 8;
 
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -114,7 +122,7 @@ async function main(): Promise<void> {
     const results: BenchResults = {
       finishedAt: new Date().toISOString(),
       mode: quick ? "quick" : only ? "partial" : "full",
-      command: `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`,
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", node: process.version },
       sizes,
       rounds,
@@ -139,7 +147,7 @@ async function main(): Promise<void> {
     };
     const checks = evaluateBudgets(results);
     writeResults(results, checks);
-    if (flag("check") && checks.some((c) => !c.pass)) process.exitCode = 1;
+    if (values.check === true && checks.some((c) => !c.pass)) process.exitCode = 1;
   } finally {
     await stopSide(gateway);
     await stopSide(baseline);
