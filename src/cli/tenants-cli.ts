@@ -208,7 +208,9 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
         // output). Asked before the token is made, so the answer and the token are one write.
         if (authMode === undefined && !json) {
           const found = await showTenant(deps, tenant);
-          const willIssue = found.valid && (!found.record.secretTokenSha256 || values.force === true);
+          // Only when the token will be issued: not over an existing one without --force, nor into a record
+          // this version cannot write back (issueToken refuses both and says why).
+          const willIssue = found.valid && !found.unknownFields && (!found.record.secretTokenSha256 || values.force === true);
           if (willIssue && found.record.authMode !== "secret-token" && (await io.confirm(SWITCH_TO_SECRET_TOKEN_QUESTION(found.tenantId)))) {
             authMode = "secret-token";
           }

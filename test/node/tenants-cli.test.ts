@@ -287,6 +287,8 @@ describe("records written by a newer version", () => {
     for (const argv of [["update", TENANT, "--name", "Renamed"], ["disable", TENANT], ["issue-token", TENANT, "--json"]]) {
       expect(await cli.run(...argv)).toBe(EXIT_REFUSED);
     }
+    expect(await cli.run("issue-token", TENANT)).toBe(EXIT_REFUSED);
+    expect(cli.questions, "nothing to ask about a token that will not be issued").toEqual([]);
     expect(cli.stderr()).toContain("fields this version of the tool does not know (shard)");
     expect(await store.get(tenantKey(TENANT))).toBe(NEWER);
   });
