@@ -16,12 +16,20 @@ import { healthRoutes } from "./routes/health.ts";
 import { methodNotAllowed as methodNotAllowedError, payloadTooLarge } from "./scim/errors.ts";
 import { SCIM_CONTENT_TYPE } from "./scim/uris.ts";
 
+const REQUEST_ID_HEADER = "X-Request-Id";
+
 export type AppOptions = { auth?: RequireTenantOptions; log?: LogSink; rateLimit?: TenantRateLimitOptions };
 
 export function createApp(options: AppOptions = {}) {
   const app = new Hono<AppEnv>({ strict: false });
 
-  app.use(requestId({ limitLength: 64 }));
+  // The request id is ours, always: hono's middleware adopts a client's X-Request-Id by default, which
+  // would let a caller choose the id our log lines and 500 details quote (and collide with another
+  // request's). headerName "" makes it ignore the header; the response header is set from our id.
+  app.use(requestId({ headerName: "" }), async (c, next) => {
+    c.header(REQUEST_ID_HEADER, c.get("requestId"));
+    await next();
+  });
   app.use(requestLog(options.log));
   // Every response is application/scim+json (RFC 7644 §3.1), including those of c.json().
   app.use(async (c, next) => {

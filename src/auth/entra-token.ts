@@ -9,13 +9,19 @@ import { compactVerify, decodeJwt, decodeProtectedHeader } from "jose";
 import type { KeySource } from "./jwks-cache.ts";
 import { GUID_PATTERN } from "../tenants/record.ts";
 
-/** The application id of Entra's provisioning service, the only caller we accept. */
 /** Entra's non-gallery app audience: every custom app's provisioning token carries it. */
 export const NON_GALLERY_AUDIENCE = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
+/** The application id of Entra's provisioning service, the only caller we accept. */
 export const ENTRA_PROVISIONING_APP_ID = "00000014-0000-0000-c000-000000000000";
 /** Microsoft signs these tokens with RS256 only; anything else is an algorithm-confusion attempt. */
 export const REQUIRED_ALG = "RS256";
 export const DEFAULT_MAX_SKEW_SECONDS = 300;
+/**
+ * The longest lifetime (exp - iat) a token may claim. Entra's provisioning tokens live for hours: one was
+ * observed with 29,100 s (about 8 h), so the cap sits well above that and only refuses what Entra never
+ * issues, bounding how long a leaked token can be replayed.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 // Entra's tokens are a few KB; a larger "token" is not worth decoding.
 const MAX_TOKEN_LENGTH = 16 * 1024;
 
@@ -34,8 +40,11 @@ export type TokenFailure =
   | "bad_issuer"
   | "issuer_tenant_mismatch"
   | "bad_audience"
+  | "missing_appid"
   | "bad_appid"
   | "missing_exp"
+  | "missing_iat"
+  | "lifetime_too_long"
   | "expired"
   | "not_yet_valid"
   | "keys_unavailable"
@@ -129,7 +138,7 @@ function checkClaims(
   claims: Record<string, unknown>,
   opts: Pick<VerifyOptions, "audiences" | "now" | "maxSkewSeconds">,
 ): { tenantId: string; exp: number } | TokenFailure {
-  const { tid, iss, aud, appid, exp, nbf } = claims;
+  const { tid, iss, aud, appid, exp, nbf, iat } = claims;
   if (typeof tid !== "string" || !GUID_PATTERN.test(tid)) return "bad_tid";
   const tenantId = tid.toLowerCase();
 
@@ -140,17 +149,23 @@ function checkClaims(
   const audiences = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
   if (!audiences.some((a) => typeof a === "string" && opts.audiences.includes(a))) return "bad_audience";
 
-  // Absent in some token shapes, but when present it must name the provisioning service.
-  if (appid !== undefined && appid !== ENTRA_PROVISIONING_APP_ID) return "bad_appid";
+  // Entra's provisioning tokens are v1 app-only tokens (the issuer above is v1's), which always name the
+  // client in appid. Required: a token some other client obtained for the shared audience must not pass.
+  if (appid === undefined) return "missing_appid";
+  if (appid !== ENTRA_PROVISIONING_APP_ID) return "bad_appid";
 
   if (exp === undefined) return "missing_exp";
-  if (!isNumericDate(exp) || (nbf !== undefined && !isNumericDate(nbf))) return "malformed";
+  // v1 access tokens always carry iat; without it a token's lifetime could not be bounded.
+  if (iat === undefined) return "missing_iat";
+  if (!isNumericDate(exp) || !isNumericDate(iat) || (nbf !== undefined && !isNumericDate(nbf))) return "malformed";
   const notBefore = nbf as number | undefined;
   const skew = Math.max(0, opts.maxSkewSeconds ?? DEFAULT_MAX_SKEW_SECONDS);
   const nowSeconds = Math.floor(opts.now() / 1000);
+  if (exp - iat > MAX_TOKEN_LIFETIME_SECONDS) return "lifetime_too_long";
   // RFC 7519 §4.1.4: not accepted "on or after" exp.
   if (exp <= nowSeconds - skew) return "expired";
-  if (notBefore !== undefined && notBefore > nowSeconds + skew) return "not_yet_valid";
+  // A token issued in the future (beyond the skew) is as unusable as one not yet valid (RFC 7519 §4.1.5, §4.1.6).
+  if ((notBefore !== undefined && notBefore > nowSeconds + skew) || iat > nowSeconds + skew) return "not_yet_valid";
 
   return { tenantId, exp };
 }

@@ -4,8 +4,10 @@
 // code does meet the new schema, during the deploy and after a rollback; migrations must therefore only
 // add, never rename or drop what a running version reads.) A configuration that still holds the
 // placeholders of the repository (all-zero ids, *.example hosts) is refused: it would deploy against
-// resources that do not exist.
+// resources that do not exist. So is one whose settings are for local development only (findUnsafeSettings),
+// even for a dry run: those are never meant to be built for Cloudflare.
 import { parseArgs } from "node:util";
+import { coreUrlProblem, isLocalDevelopment } from "../config.ts";
 
 export type WranglerConfig = {
   env?: Record<string, EnvironmentConfig>;
@@ -66,6 +68,11 @@ export function planDeploy(argv: string[], config: WranglerConfig): DeployPlan {
   const environment = config.env?.[env];
   if (!environment) return { ok: false, message: `wrangler.toml has no environment "${env}" (known: ${known.join(", ")})`, usage: false };
 
+  const unsafe = findUnsafeSettings(environment);
+  if (unsafe.length) {
+    return { ok: false, usage: false, message: `wrangler.toml's environment "${env}" has settings for local development only: ${unsafe.join("; ")}.` };
+  }
+
   const dryRun = values["dry-run"] === true;
   if (!dryRun) {
     const placeholders = findPlaceholders(environment);
@@ -96,6 +103,26 @@ export function planDeploy(argv: string[], config: WranglerConfig): DeployPlan {
       { label: `deploy the Worker to "${env}"`, args: deploy },
     ],
   };
+}
+
+/**
+ * Settings that would weaken a deployed Worker: the development signing key (its private half is in the
+ * repository, so anyone could sign tokens for any tenant), an environment that calls itself development,
+ * and a CORE_URL that is not https (change events carry phone numbers, the request the core's token).
+ */
+export function findUnsafeSettings(environment: EnvironmentConfig): string[] {
+  const vars = environment.vars ?? {};
+  const text = (name: string) => (typeof vars[name] === "string" ? (vars[name] as string) : undefined);
+  const found: string[] = [];
+  if (text("TRUSTED_DEV_JWKS")?.trim()) found.push("TRUSTED_DEV_JWKS must be empty (it would trust the development signing key, whose private half is in the repository)");
+  const environmentName = text("ENVIRONMENT")?.trim();
+  if (!environmentName || isLocalDevelopment(environmentName)) {
+    found.push(`ENVIRONMENT must name the environment, e.g. "staging" or "production" (it is ${environmentName ? `"${environmentName}"` : "not set"})`);
+  }
+  // Judged as deployed whatever ENVIRONMENT says: this environment is going to Cloudflare.
+  const coreUrl = coreUrlProblem(text("CORE_URL"), undefined);
+  if (coreUrl) found.push(coreUrl);
+  return found;
 }
 
 export function findPlaceholders(environment: EnvironmentConfig): string[] {

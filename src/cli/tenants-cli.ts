@@ -17,9 +17,10 @@ import {
   type ChangeResult,
   type TenantCommandDeps,
 } from "../tenants/commands.ts";
+import { AUTH_MODES, type AuthMode } from "../tenants/record.ts";
 import type { TenantStore } from "../tenants/store.ts";
 import { COMMAND_USAGE, PROPAGATION_NOTE, TENANTS_USAGE } from "./tenants-help.ts";
-import { describeTarget, renderChange, renderList, renderShow } from "./tenants-output.ts";
+import { authModeAdvice, describeTarget, renderChange, renderList, renderShow, SWITCH_TO_SECRET_TOKEN_QUESTION } from "./tenants-output.ts";
 import type { WranglerTarget } from "./wrangler-kv-store.ts";
 
 export type TenantsCliIo = {
@@ -67,11 +68,12 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     "add-manager": { type: "string", multiple: true },
     "remove-manager": { type: "string", multiple: true },
     "any-manager": { type: "boolean" },
+    auth: { type: "string" },
   },
   disable: {},
   enable: {},
   remove: { yes: { type: "boolean", short: "y" } },
-  "issue-token": { force: { type: "boolean" } },
+  "issue-token": { force: { type: "boolean" }, auth: { type: "string" } },
   "revoke-token": {},
 };
 
@@ -116,8 +118,10 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
       ...(io.random ? { random: io.random } : {}),
     };
     const note = target.remote ? PROPAGATION_NOTE : LOCAL_NOTE;
-    const printChange = (result: ChangeResult) =>
-      io.stdout(json ? toJson({ target: describeTarget(target), ...result, note }) : renderChange(result, target, note));
+    const printChange = (result: ChangeResult) => {
+      const advice = authModeAdvice(result);
+      io.stdout(json ? toJson({ target: describeTarget(target), ...result, note, ...(advice ? { advice } : {}) }) : renderChange(result, target, note));
+    };
 
     if (command === "list") {
       if (positionals.length) throw new UsageError("list takes no tenant");
@@ -172,6 +176,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
           ...(values["any-manager"] ? { managers: null } : replace.length ? { managers: replace } : {}),
           ...(add.length ? { addManagers: add } : {}),
           ...(remove.length ? { removeManagers: remove } : {}),
+          ...(values.auth !== undefined ? { authMode: authModeOf(values.auth) } : {}),
         };
         if (Object.keys(update).length === 0) throw new UsageError("update needs something to change");
         printChange(await updateTenant(deps, tenant, update));
@@ -197,9 +202,22 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
         printChange(await removeTenant(deps, tenant));
         return EXIT_OK;
       }
-      case "issue-token":
-        printChange(await issueToken(deps, tenant, { force: values.force === true }));
+      case "issue-token": {
+        let authMode = values.auth !== undefined ? authModeOf(values.auth) : undefined;
+        // Without --auth, a person is offered the switch to secret-token (a script is told how, in the
+        // output). Asked before the token is made, so the answer and the token are one write.
+        if (authMode === undefined && !json) {
+          const found = await showTenant(deps, tenant);
+          // Only when the token will be issued: not over an existing one without --force, nor into a record
+          // this version cannot write back (issueToken refuses both and says why).
+          const willIssue = found.valid && !found.unknownFields && (!found.record.secretTokenSha256 || values.force === true);
+          if (willIssue && found.record.authMode !== "secret-token" && (await io.confirm(SWITCH_TO_SECRET_TOKEN_QUESTION(found.tenantId)))) {
+            authMode = "secret-token";
+          }
+        }
+        printChange(await issueToken(deps, tenant, { force: values.force === true, ...(authMode ? { authMode } : {}) }));
         return EXIT_OK;
+      }
       case "revoke-token":
         printChange(await revokeToken(deps, tenant));
         return EXIT_OK;
@@ -235,6 +253,12 @@ function onlyTenant(positionals: string[]): string {
   if (positionals.length === 0) throw new UsageError("name the tenant: its Entra tenant id (a GUID)");
   if (positionals.length > 1) throw new UsageError(`one tenant at a time (got ${positionals.length})`);
   return positionals[0] as string;
+}
+
+function authModeOf(value: unknown): AuthMode {
+  const mode = AUTH_MODES.find((m) => m === value);
+  if (!mode) throw new UsageError(`--auth takes one of ${AUTH_MODES.join(", ")}`);
+  return mode;
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);

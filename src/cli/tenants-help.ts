@@ -22,7 +22,7 @@ Commands:
   show <tenant>                 one tenant's record
   add <tenant> --account <id> --name <name> --manager <name> [--manager <name> ...]
                                 approve a tenant
-  update <tenant> [...]         change the account, name or managers
+  update <tenant> [...]         change the account, name, managers or auth mode
   disable <tenant>              block the tenant (403) without forgetting it
   enable <tenant>               unblock it
   remove <tenant> [--yes]       delete the record (asks first)
@@ -61,7 +61,7 @@ Approves an Entra tenant.
 ${WHERE}`,
   update: `usage: npm run tenants -- update <tenant> [--account <id>] [--name <name>] [--manager <name> ...]
                                    [--add-manager <name> ...] [--remove-manager <name> ...] [--any-manager]
-                                   [--remote --env <name>] [--json]
+                                   [--auth entra-token|secret-token|both] [--remote --env <name>] [--json]
 
 Changes part of a tenant's record; everything not named stays as it is.
   --account <id>           new TeleMessage account
@@ -70,6 +70,12 @@ Changes part of a tenant's record; everything not named stays as it is.
   --add-manager <name>     add a manager to the list (repeatable)
   --remove-manager <name>  remove a manager, ignoring case (repeatable; at least one must remain)
   --any-manager            drop the list: accept any displayName
+  --auth <mode>            which bearer tokens the tenant may call with:
+                             entra-token   only Entra's signed token (a secret token gets 401)
+                             secret-token  only the secret token (Entra's tokens get 401; issue one first).
+                                           Entra sends its signed tokens to every non-gallery SCIM app of the
+                                           tenant, so this keeps other apps' tokens out (docs/security.md)
+                             both          either, as a record without a mode does
 
 ${WHERE}`,
   disable: `usage: npm run tenants -- disable <tenant> [--remote --env <name>] [--json]
@@ -88,17 +94,24 @@ Deletes the tenant's record: its Entra app gets 403 from then on. Users already 
 Asks for confirmation unless --yes (scripts and --json must pass --yes).
 
 ${WHERE}`,
-  "issue-token": `usage: npm run tenants -- issue-token <tenant> [--force] [--remote --env <name>] [--json]
+  "issue-token": `usage: npm run tenants -- issue-token <tenant> [--force] [--auth secret-token|both]
+                                        [--remote --env <name>] [--json]
 
 Creates a long random secret token (tm1.<tenant>.<random>) for the tenant, for the Entra admin to paste
 into the app's Secret Token field when Entra's own signed token cannot be used. Only its SHA-256 is
 stored: the token is printed once, here, and cannot be shown again.
+Without --auth, asks whether the tenant should accept only this token from now on (auth mode
+secret-token: Entra's signed tokens then get 401); scripts and --json are not asked, and the output says
+how to switch later (\`update <tenant> --auth secret-token\`).
   --force   replace an existing token (the old one stops working)
+  --auth    set the auth mode in the same write: secret-token (only this token) or both (keep Entra's too)
 
 ${WHERE}`,
   "revoke-token": `usage: npm run tenants -- revoke-token <tenant> [--remote --env <name>] [--json]
 
-Deletes the tenant's secret token; calls with it get 401. Entra's own signed tokens keep working.
+Deletes the tenant's secret token; calls with it get 401. Entra's own signed tokens keep working. Refused
+while the auth mode is secret-token (that would refuse every call): replace the token instead, or switch
+with \`update <tenant> --auth entra-token\` first.
 
 ${WHERE}`,
 };

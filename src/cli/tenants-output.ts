@@ -9,17 +9,55 @@ export const describeTarget = (target: WranglerTarget): string =>
 
 const managersOf = (record: TenantRecord): string => record.managers?.join(", ") ?? "(any displayName)";
 
+/** What a tenant's auth mode lets it call with (docs/security.md, "Auth modes"). */
+export function describeAuthMode(record: TenantRecord): string {
+  switch (record.authMode) {
+    case "secret-token":
+      return "secret-token (only the secret token; Entra's signed tokens get 401)";
+    case "entra-token":
+      return "entra-token (only Entra's signed token; a secret token gets 401)";
+    case "both":
+      return "both (Entra's signed token, and the secret token if issued)";
+    default:
+      return "not set (Entra's signed token, and the secret token if issued)";
+  }
+}
+
+/** Asked by issue-token when run by a person without --auth. */
+export const SWITCH_TO_SECRET_TOKEN_QUESTION = (tenantId: string) =>
+  `Tenant ${tenantId} also accepts Entra's own signed tokens, which Entra sends to every non-gallery SCIM app
+of that tenant, not only to ours (docs/security.md).
+Accept only the new secret token from now on (auth mode secret-token)? Its Entra app then gets 401 until the
+admin has pasted the token into Secret Token; answer no to switch later with
+\`update ${tenantId} --auth secret-token\`. [y/N] `;
+
+/**
+ * After issue-token, unless the tenant now takes only its secret token: how to get there, or (auth mode
+ * entra-token) why the new token does not work yet.
+ */
+export function authModeAdvice(result: ChangeResult): string | undefined {
+  if (result.action !== "token-issued" || !result.record || result.record.authMode === "secret-token") return undefined;
+  const switchTo = `npm run tenants -- update ${result.tenantId} --auth secret-token`;
+  if (result.record.authMode === "entra-token") {
+    return `Auth mode is entra-token: this secret token gets 401 until you run \`${switchTo}\` (only the secret token) or \`npm run tenants -- update ${result.tenantId} --auth both\`.`;
+  }
+  return `Entra's own signed tokens are still accepted for this tenant. Once the admin has pasted the token and Test Connection succeeds, accept only the secret token with \`${switchTo}\` (docs/security.md, "Auth modes").`;
+}
+
 export function renderList(tenants: ListedTenant[], target: WranglerTarget): string {
   if (tenants.length === 0) return `No tenants on ${describeTarget(target)}.\n`;
   const rows = tenants.map((t) =>
     t.valid
-      ? [t.tenantId, t.record.accountId, t.record.enabled ? "yes" : "no", t.record.secretTokenSha256 ? "yes" : "no", managersOf(t.record), t.record.name]
+      ? [t.tenantId, t.record.accountId, t.record.enabled ? "yes" : "no", tokenCell(t.record), managersOf(t.record), t.record.name]
       : [t.tenantId, "INVALID", "-", "-", t.problem, ""],
   );
   const table = formatTable([["TENANT", "ACCOUNT", "ENABLED", "TOKEN", "MANAGERS", "NAME"], ...rows]);
   const count = `${tenants.length} ${tenants.length === 1 ? "tenant" : "tenants"} on ${describeTarget(target)}.`;
   return `${table}\n${count}\n`;
 }
+
+const tokenCell = (record: TenantRecord): string =>
+  `${record.secretTokenSha256 ? "yes" : "no"}${record.authMode ? ` (${record.authMode})` : ""}`;
 
 export function renderShow(tenant: ListedTenant, target: WranglerTarget): string {
   if (!tenant.valid) {
@@ -33,8 +71,10 @@ export function renderShow(tenant: ListedTenant, target: WranglerTarget): string
     ["Enabled", r.enabled ? "yes" : "no (every call answers 403)"],
     ["Managers", managersOf(r)],
     ["Secret token", describeTokenHash(r.secretTokenSha256)],
+    ["Auth mode", describeAuthMode(r)],
     ["Created", r.createdAt ?? "-"],
     ["Updated", r.updatedAt ?? "-"],
+    ...(tenant.unknownFields ? [["Other fields", `${tenant.unknownFields.join(", ")} (written by a newer version of this tool; the gateway ignores them)`]] : []),
   ])}\n(on ${describeTarget(target)})\n`;
 }
 
@@ -64,6 +104,8 @@ export function renderChange(result: ChangeResult, target: WranglerTarget, propa
       `  ${result.token}`,
     );
   }
+  const advice = authModeAdvice(result);
+  if (advice) lines.push("", advice);
   if (result.action !== "unchanged") lines.push("", propagationNote);
   return `${lines.join("\n")}\n`;
 }

@@ -13,11 +13,15 @@ const MAX_ERROR_BODY = 2_048;
 
 export async function postEvent(
   event: CoreEvent,
-  deps: { fetch: Fetch; now: () => Date; config: Pick<OutboxConfig, "coreUrl" | "coreToken" | "timeoutMs"> },
+  deps: {
+    fetch: Fetch;
+    now: () => Date;
+    config: Pick<OutboxConfig, "coreUrl" | "coreToken" | "timeoutMs"> & Partial<Pick<OutboxConfig, "coreUrlProblem">>;
+  },
 ): Promise<DeliveryOutcome> {
   const { coreUrl, coreToken, timeoutMs } = deps.config;
   // A deploy without its settings: keep the events queued (transient) until someone sets them.
-  if (!coreUrl) return { kind: "transient", status: null, reason: "CORE_URL is not set to an http(s) URL" };
+  if (!coreUrl) return { kind: "transient", status: null, reason: deps.config.coreUrlProblem ?? "CORE_URL is not set" };
   if (!coreToken) return { kind: "transient", status: null, reason: "CORE_TOKEN is not set" };
   let response: Response;
   try {

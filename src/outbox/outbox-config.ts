@@ -3,11 +3,14 @@
 // (OUTBOX_RETENTION_DAYS, [vars]), and the fixed timings below. Tests override single fields through the
 // `config` they pass to the handlers, never through a branch here.
 import { z } from "zod";
+import { coreUrlProblem } from "../config.ts";
 import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";
 
 export type OutboxConfig = {
-  /** Base URL of the core, e.g. https://core.telemessage.example; undefined when missing or not a URL. */
+  /** Base URL of the core, e.g. https://core.telemessage.example; undefined when it cannot be used. */
   coreUrl: string | undefined;
+  /** Why coreUrl is undefined (missing, not a URL, http outside local development); logged, never sent. */
+  coreUrlProblem: string | undefined;
   coreToken: string | undefined;
   /** One call to the core may take this long before it counts as a transient failure. */
   timeoutMs: number;
@@ -26,7 +29,7 @@ export type OutboxConfig = {
   pruneLimit: number;
 };
 
-export type OutboxVars = { CORE_URL?: string; CORE_TOKEN?: string; OUTBOX_RETENTION_DAYS?: string };
+export type OutboxVars = { CORE_URL?: string; CORE_TOKEN?: string; OUTBOX_RETENTION_DAYS?: string; ENVIRONMENT?: string };
 
 const DEFAULT_RETENTION_DAYS = 30;
 
@@ -35,20 +38,15 @@ const RetentionDays = z.coerce
   .int("OUTBOX_RETENTION_DAYS must be a whole number of days")
   .min(1, "OUTBOX_RETENTION_DAYS must be at least 1");
 
-function httpUrl(value: string | undefined): string | undefined {
-  if (!value?.trim()) return undefined;
-  try {
-    const url = new URL(value.trim());
-    return url.protocol === "https:" || url.protocol === "http:" ? url.href.replace(/\/+$/, "") : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function readOutboxConfig(env: OutboxVars, overrides: Partial<OutboxConfig> = {}): OutboxConfig {
   const retention = env.OUTBOX_RETENTION_DAYS?.trim() ? RetentionDays.parse(env.OUTBOX_RETENTION_DAYS) : DEFAULT_RETENTION_DAYS;
+  // An unusable CORE_URL (an http one in staging or production, say) counts as not set: events stay
+  // queued, and the delivery and cron log lines say why, until someone sets it right.
+  const problem = coreUrlProblem(env.CORE_URL, env.ENVIRONMENT);
   return {
-    coreUrl: httpUrl(env.CORE_URL),
+    coreUrl: problem ? undefined : new URL((env.CORE_URL as string).trim()).href.replace(/\/+$/, ""),
+    coreUrlProblem: problem,
     coreToken: env.CORE_TOKEN?.trim() || undefined,
     timeoutMs: 10_000,
     backoff: DEFAULT_BACKOFF,

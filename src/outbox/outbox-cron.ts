@@ -48,6 +48,8 @@ export async function runOutboxCron(
     failed: counts.failed,
     oldestInFlightAgeMs: counts.oldestInFlightAt ? now - Date.parse(counts.oldestInFlightAt) : null,
   };
-  deps.log({ level: report.failed > 0 ? "warn" : "info", msg: "outbox", ...report });
+  // A CORE_URL that cannot be used holds every event back: say so once a minute, where operators look.
+  const problem = config.coreUrl ? {} : { coreUrlProblem: config.coreUrlProblem ?? "CORE_URL is not set" };
+  deps.log({ level: report.failed > 0 || !config.coreUrl ? "warn" : "info", msg: "outbox", ...report, ...problem });
   return report;
 }

@@ -6,7 +6,7 @@
 // Refusals are TenantCommandError with a code the CLI maps to its exit status and --json output.
 import type { z } from "zod";
 import { mintSecretToken, sha256Hex } from "../auth/secret-token.ts";
-import { TENANT_KEY_PREFIX, TenantId, TenantRecord, managerKey, parseStoredRecord, tenantKey } from "./record.ts";
+import { TENANT_KEY_PREFIX, TenantId, TenantRecord, managerKey, parseStoredRecord, tenantKey, type AuthMode } from "./record.ts";
 import type { TenantStore } from "./store.ts";
 
 export type TenantCommandDeps = {
@@ -52,7 +52,8 @@ export type ChangeResult = {
 };
 
 export type ListedTenant =
-  | { tenantId: string; valid: true; record: TenantRecord }
+  /** unknownFields: fields a newer version wrote, which the gateway ignores and this tool does not show. */
+  | { tenantId: string; valid: true; record: TenantRecord; unknownFields?: string[] }
   | { tenantId: string; valid: false; problem: string; raw: string };
 
 export type NewTenant = { accountId: string; name: string; managers?: string[]; enabled?: boolean };
@@ -64,6 +65,7 @@ export type TenantUpdate = {
   managers?: string[] | null;
   addManagers?: string[];
   removeManagers?: string[];
+  authMode?: AuthMode;
 };
 
 export function parseTenantId(input: string): string {
@@ -76,8 +78,7 @@ export async function listTenants({ store }: TenantCommandDeps): Promise<ListedT
   const entries = await store.list(TENANT_KEY_PREFIX);
   return entries.map(({ key, value }) => {
     const tenantId = key.slice(TENANT_KEY_PREFIX.length);
-    const read = readRecord(value);
-    return read.ok ? { tenantId, valid: true, record: read.record } : { tenantId, valid: false, problem: read.problem, raw: value };
+    return listed(tenantId, value);
   });
 }
 
@@ -85,8 +86,13 @@ export async function showTenant(deps: TenantCommandDeps, tenant: string): Promi
   const tenantId = parseTenantId(tenant);
   const raw = await deps.store.get(tenantKey(tenantId));
   if (raw === undefined) throw notListed(tenantId);
+  return listed(tenantId, raw);
+}
+
+function listed(tenantId: string, raw: string): ListedTenant {
   const read = readRecord(raw);
-  return read.ok ? { tenantId, valid: true, record: read.record } : { tenantId, valid: false, problem: read.problem, raw };
+  if (!read.ok) return { tenantId, valid: false, problem: read.problem, raw };
+  return { tenantId, valid: true, record: read.record, ...(read.unknownFields.length ? { unknownFields: read.unknownFields } : {}) };
 }
 
 export async function addTenant(
@@ -149,6 +155,15 @@ export async function updateTenant(deps: TenantCommandDeps, tenant: string, upda
     }
     if (managers === undefined) delete next.managers;
     else next.managers = managers;
+    if (update.authMode !== undefined) {
+      if (update.authMode === "secret-token" && !current.secretTokenSha256) {
+        throw new TenantCommandError(
+          "invalid",
+          `Tenant ${parseTenantId(tenant)} has no secret token, so auth mode secret-token would refuse every call. Issue one first: \`issue-token <tenant> --auth secret-token\`.`,
+        );
+      }
+      next.authMode = update.authMode;
+    }
     return next;
   });
 }
@@ -172,7 +187,7 @@ export async function removeTenant(deps: TenantCommandDeps, tenant: string): Pro
 export async function issueToken(
   deps: TenantCommandDeps,
   tenant: string,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; authMode?: AuthMode } = {},
 ): Promise<ChangeResult> {
   const tenantId = parseTenantId(tenant);
   const token = mintSecretToken(tenantId, deps.random);
@@ -184,13 +199,19 @@ export async function issueToken(
         `Tenant ${tenantId} already has a secret token. \`issue-token --force\` replaces it (the old one stops working), \`revoke-token\` removes it.`,
       );
     }
-    return { ...current, secretTokenSha256: hash };
+    return { ...current, secretTokenSha256: hash, ...(options.authMode ? { authMode: options.authMode } : {}) };
   });
   return { ...result, token };
 }
 
 export const revokeToken = (deps: TenantCommandDeps, tenant: string) =>
   change(deps, tenant, "token-revoked", (current) => {
+    if (current.authMode === "secret-token") {
+      throw new TenantCommandError(
+        "invalid",
+        "This tenant accepts only its secret token (auth mode secret-token): revoking it would refuse every call. Replace it with `issue-token --force` (the old one stops working), or allow Entra's tokens again first with `update <tenant> --auth entra-token`.",
+      );
+    }
     const { secretTokenSha256: _revoked, ...rest } = current;
     return rest;
   });
@@ -212,6 +233,14 @@ async function change(
       `The stored record of ${tenantId} is not valid (${read.problem}), so the gateway refuses this tenant. Replace it with \`add --force\`.`,
     );
   }
+  // The gateway reads past fields it does not know, but this CLI writes only what it knows: editing such a
+  // record (written by a newer version of this tool) would silently drop them.
+  if (read.unknownFields.length) {
+    throw new TenantCommandError(
+      "stored_record_invalid",
+      `The stored record of ${tenantId} has fields this version of the tool does not know (${read.unknownFields.join(", ")}); changing it here would drop them. Use the version that wrote them (update your checkout), or replace the whole record with \`add --force\`.`,
+    );
+  }
   const edited = validate(edit(read.record));
   const changes = diffRecords(read.record, edited);
   if (changes.length === 0) return { tenantId, action: "unchanged", changes, record: read.record };
@@ -226,7 +255,7 @@ function validate(candidate: Record<string, unknown>): TenantRecord {
   return parsed.data;
 }
 
-function readRecord(raw: string): { ok: true; record: TenantRecord } | { ok: false; problem: string } {
+function readRecord(raw: string): { ok: true; record: TenantRecord; unknownFields: string[] } | { ok: false; problem: string } {
   const stored = parseStoredRecord(raw);
   if (stored.ok) return stored;
   return { ok: false, problem: stored.issues ? describeIssues(stored.issues) : "the value is not JSON" };
@@ -236,7 +265,7 @@ const notListed = (tenantId: string) =>
   new TenantCommandError("not_found", `Tenant ${tenantId} is not on the allow-list (add it with \`add\`).`);
 
 /** The fields people care about, in the order they are shown; timestamps are bookkeeping, not changes. */
-const SHOWN_FIELDS = ["accountId", "name", "managers", "enabled", "secretTokenSha256"] as const;
+const SHOWN_FIELDS = ["accountId", "name", "managers", "enabled", "secretTokenSha256", "authMode"] as const;
 
 export function diffRecords(before: TenantRecord | undefined, after: TenantRecord | undefined): FieldChange[] {
   const changes: FieldChange[] = [];

@@ -1,6 +1,7 @@
 // The allow-list record: one KV entry per approved Entra tenant. This module is the single definition of
 // the format; the Worker and the account managers' CLI both import it, so neither can write what the
-// other cannot read. No framework imports here.
+// other cannot read. The CLI writes strictly (TenantRecord); the Worker reads leniently (parseStoredRecord
+// ignores fields it does not know). No framework imports here.
 //
 //   key:   tenant:<Entra tenant id, lower case GUID>
 //   value: JSON, TenantRecord below
@@ -16,6 +17,10 @@ export const TenantId = z
 
 /** Names compare ignoring case and surrounding space (how an admin may type the manager's name). */
 export const managerKey = (name: string): string => name.trim().toLowerCase();
+
+/** Which bearer tokens a tenant may call with (docs/security.md, "Auth modes"). */
+export const AUTH_MODES = ["entra-token", "secret-token", "both"] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
 
 export const TenantRecord = z
   .object({
@@ -35,6 +40,11 @@ export const TenantRecord = z
       .string()
       .regex(/^[0-9a-f]{64}$/, "secretTokenSha256 is 64 lower-case hex digits")
       .optional(),
+    /**
+     * Absent: Entra's signed token, plus the secret token once one is issued (what every record written
+     * before this field existed means). "entra-token" refuses secret tokens; "secret-token" refuses Entra's.
+     */
+    authMode: z.enum(AUTH_MODES).optional(),
     createdAt: z.string().optional(),
     updatedAt: z.string().optional(),
   })
@@ -51,8 +61,16 @@ export function findManager(record: TenantRecord, displayName: string): string |
   return record.managers?.find((m) => managerKey(m) === key);
 }
 
-/** A stored value read back: the record, or why not (`issues` absent when the value is not even JSON). */
-export type StoredRecord = { ok: true; record: TenantRecord } | { ok: false; issues?: z.ZodError };
+/**
+ * A stored value read back: the record, or why not (`issues` absent when the value is not even JSON).
+ * `unknownFields` names what the record holds beyond the fields above, which the reader ignored.
+ */
+export type StoredRecord = { ok: true; record: TenantRecord; unknownFields: string[] } | { ok: false; issues?: z.ZodError };
+
+// The reader's schema: the same fields, checked the same way, but a field it does not know is ignored
+// rather than refused. Records gain fields over time (written by a newer CLI, or still there after the
+// Worker is rolled back); refusing them would lock a tenant out with 403. Writes stay strict (TenantRecord).
+const ReadableTenantRecord = z.object(TenantRecord.shape);
 
 export function parseStoredRecord(text: string): StoredRecord {
   let json: unknown;
@@ -61,6 +79,8 @@ export function parseStoredRecord(text: string): StoredRecord {
   } catch {
     return { ok: false };
   }
-  const parsed = TenantRecord.safeParse(json);
-  return parsed.success ? { ok: true, record: parsed.data } : { ok: false, issues: parsed.error };
+  const parsed = ReadableTenantRecord.safeParse(json);
+  if (!parsed.success) return { ok: false, issues: parsed.error };
+  const unknownFields = Object.keys(json as object).filter((field) => !Object.hasOwn(TenantRecord.shape, field));
+  return { ok: true, record: parsed.data, unknownFields };
 }

@@ -3,6 +3,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { UNLISTED_TENANT_CACHE_MS } from "../../src/auth/require-tenant.ts";
 import { microsoft } from "../support/microsoft-keys.ts";
 import { createKeySource, type KeySource } from "../../src/auth/jwks-cache.ts";
 import { signDevToken } from "../../src/cli/dev-token.ts";
@@ -83,10 +84,13 @@ describe("tenants that are not on the allow-list", () => {
   it("are asked for their own keys once listed", async () => {
     const ms = await microsoft();
     const tenantId = newTenantId();
-    const app = createApp({ auth: { fetch: ms.fetch, tenantCacheMs: 0 } });
+    let clock = Date.now();
+    const app = createApp({ auth: { fetch: ms.fetch, now: () => clock } });
     const token = await signDevToken({ jwk: ms.privateJwk, tenantId });
     expect((await get(app, token)).status).toBe(403);
     await allowTenant(tenantId);
+    // The refusal is remembered for UNLISTED_TENANT_CACHE_MS (30 s), then the new record is read.
+    clock += UNLISTED_TENANT_CACHE_MS;
     expect((await get(app, token)).status).toBe(200);
     // The token was genuine when first seen, so it was kept as verified: no second fetch was needed.
     expect(ms.fetched).toEqual(["https://login.microsoftonline.com/common/discovery/keys"]);

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { mintSecretToken, sha256Hex } from "../../src/auth/secret-token.ts";
 import { allowTenant, BASE, call, devToken, newTenantId } from "../support/gateway.ts";
+import { microsoft } from "../support/microsoft-keys.ts";
 
 const expect401 = (res: { status: number; headers: Headers; body: any; text: string }) => {
   expect(res.status, res.text).toBe(401);
@@ -123,9 +124,9 @@ describe("the development signing key", () => {
     await allowTenant(tenantId);
     const production = { ...env, ...(JSON.parse(env.PRODUCTION_VARS) as Record<string, string>) };
     expect(production.TRUSTED_DEV_JWKS).toBe("");
-    // Microsoft's key endpoint is unreachable here, so the injected fetch answers as it would for a kid it
-    // does not know: the dev key's kid is in no Microsoft key set.
-    const app = createApp({ auth: { fetch: async () => Response.json({ keys: [] }) } });
+    // Microsoft's key endpoint is unreachable here, so the injected fetch publishes a key set of its own:
+    // the dev key's kid is in no Microsoft key set, so the token is wrong (401), not unverifiable (503).
+    const app = createApp({ auth: { fetch: (await microsoft()).fetch } });
     const ctx = createExecutionContext();
     const res = await app.request(
       `${BASE}/Users`,

@@ -48,6 +48,30 @@ describe("npm run deploy", () => {
     });
   });
 
+  it.each([
+    ["a non-empty TRUSTED_DEV_JWKS", { TRUSTED_DEV_JWKS: '{"keys":[]}' }, "TRUSTED_DEV_JWKS must be empty"],
+    ["ENVIRONMENT development", { ENVIRONMENT: "development" }, 'ENVIRONMENT must name the environment, e.g. "staging" or "production" (it is "development")'],
+    ["no ENVIRONMENT", { ENVIRONMENT: undefined }, "ENVIRONMENT must name the environment"],
+    ["an http CORE_URL", { CORE_URL: "http://core.telemessage.com" }, "CORE_URL must be https: outside local development"],
+  ] as [string, Record<string, string | undefined>, string][])("refuses an environment with %s, for a dry run too, saying which setting", (_what, change, message) => {
+    const config = filledIn();
+    const vars: Record<string, unknown> = { ...config.env!.production!.vars, ...change };
+    for (const [name, value] of Object.entries(change)) if (value === undefined) delete vars[name];
+    config.env!.production!.vars = vars;
+    for (const argv of [["--env", "production"], ["--env", "production", "--dry-run"]]) {
+      const plan = planDeploy(argv, config);
+      expect(plan).toMatchObject({ ok: false, usage: false });
+      expect(plan.ok || plan.message).toContain(message);
+    }
+  });
+
+  it("refuses the repository's own development settings were they deployed as an environment", () => {
+    const local = { env: { production: { ...filledIn().env!.production!, vars: repoConfig.vars } } } as WranglerConfig;
+    const plan = planDeploy(["--env", "production", "--dry-run"], local);
+    expect(plan.ok || plan.message).toContain("TRUSTED_DEV_JWKS must be empty");
+    expect(plan.ok || plan.message).toContain("ENVIRONMENT must name the environment");
+  });
+
   it("passes --dry-run through to wrangler deploy, migrates nothing, and needs no real ids", () => {
     const plan = planDeploy(["--env", "staging", "--dry-run", "--outdir", "dist"], repoConfig);
     expect(plan).toEqual({

@@ -200,6 +200,107 @@ describe("tenants issue-token and revoke-token", () => {
   });
 });
 
+describe("tenants auth modes", () => {
+  it("sets the auth mode with update --auth, shows it, and refuses a mode it does not know", async () => {
+    const cli = harness();
+    await cli.run(...ADD);
+    cli.reset();
+    expect(await cli.run("update", TENANT, "--auth", "entra-token")).toBe(EXIT_OK);
+    expect((await cli.stored())?.authMode).toBe("entra-token");
+    expect(cli.stdout()).toMatch(/authMode\s+\(none\)\s+->\s+entra-token/);
+    cli.reset();
+    await cli.run("show", TENANT);
+    expect(cli.stdout()).toMatch(/Auth mode\s+entra-token \(only Entra's signed token/);
+    expect(await cli.run("update", TENANT, "--auth", "mtls")).toBe(EXIT_USAGE);
+    expect(cli.stderr()).toContain("--auth takes one of entra-token, secret-token, both");
+  });
+
+  it("refuses --auth secret-token for a tenant without a secret token, which would refuse every call", async () => {
+    const cli = harness();
+    await cli.run(...ADD);
+    expect(await cli.run("update", TENANT, "--auth", "secret-token")).toBe(EXIT_REFUSED);
+    expect(cli.stderr()).toContain("has no secret token");
+    expect((await cli.stored())?.authMode).toBeUndefined();
+  });
+
+  it("issue-token asks whether to accept only the new token, says what that does, and switches on yes in one write", async () => {
+    const cli = harness({ answer: true });
+    await cli.run(...ADD);
+    cli.reset();
+    expect(await cli.run("issue-token", TENANT)).toBe(EXIT_OK);
+    expect(cli.questions).toHaveLength(1);
+    const question = (cli.questions[0] as string).replace(/\s+/g, " ");
+    expect(question).toContain("auth mode secret-token");
+    expect(question).toContain("every non-gallery SCIM app");
+    expect(question).toContain("gets 401 until the admin has pasted the token");
+    const record = await cli.stored();
+    expect(record).toMatchObject({ authMode: "secret-token", secretTokenSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(cli.stdout()).toMatch(/authMode\s+\(none\)\s+->\s+secret-token/);
+    expect(cli.stdout()).not.toContain("--auth secret-token`");
+  });
+
+  it("issue-token answered no keeps Entra's tokens and says how to switch later", async () => {
+    const cli = harness({ answer: false });
+    await cli.run(...ADD);
+    cli.reset();
+    expect(await cli.run("issue-token", TENANT)).toBe(EXIT_OK);
+    expect((await cli.stored())?.authMode).toBeUndefined();
+    expect(cli.stdout()).toContain(`npm run tenants -- update ${TENANT} --auth secret-token`);
+  });
+
+  it("issue-token --json asks nothing and says how to switch in its output; --auth decides without asking", async () => {
+    const cli = harness({ answer: true });
+    await cli.run(...ADD);
+    cli.reset();
+    expect(await cli.run("issue-token", TENANT, "--json")).toBe(EXIT_OK);
+    expect(cli.questions).toEqual([]);
+    const output = JSON.parse(cli.stdout());
+    expect(output.advice).toContain(`npm run tenants -- update ${TENANT} --auth secret-token`);
+    expect((await cli.stored())?.authMode).toBeUndefined();
+
+    cli.reset();
+    expect(await cli.run("issue-token", TENANT, "--force", "--auth", "secret-token")).toBe(EXIT_OK);
+    expect(cli.questions).toEqual([]);
+    expect((await cli.stored())?.authMode).toBe("secret-token");
+  });
+
+  it("refuses revoke-token while the tenant accepts only its secret token, and says what to do instead", async () => {
+    const cli = harness();
+    await cli.run(...ADD);
+    await cli.run("issue-token", TENANT, "--auth", "secret-token");
+    const before = await cli.stored();
+    expect(await cli.run("revoke-token", TENANT)).toBe(EXIT_REFUSED);
+    expect(cli.stderr()).toContain("issue-token --force");
+    expect(cli.stderr()).toContain("--auth entra-token");
+    expect(await cli.stored()).toEqual(before);
+  });
+});
+
+describe("records written by a newer version", () => {
+  const NEWER = JSON.stringify({ accountId: "TM-1001", name: "Contoso Ltd", enabled: true, shard: 7 });
+
+  it("shows such a record, naming the fields it does not know, and refuses to edit it rather than drop them", async () => {
+    const store = createMemoryStore([{ key: tenantKey(TENANT), value: NEWER }]);
+    const cli = harness({ store });
+    expect(await cli.run("show", TENANT)).toBe(EXIT_OK);
+    expect(cli.stdout()).toMatch(/Other fields\s+shard \(written by a newer version/);
+    for (const argv of [["update", TENANT, "--name", "Renamed"], ["disable", TENANT], ["issue-token", TENANT, "--json"]]) {
+      expect(await cli.run(...argv)).toBe(EXIT_REFUSED);
+    }
+    expect(await cli.run("issue-token", TENANT)).toBe(EXIT_REFUSED);
+    expect(cli.questions, "nothing to ask about a token that will not be issued").toEqual([]);
+    expect(cli.stderr()).toContain("fields this version of the tool does not know (shard)");
+    expect(await store.get(tenantKey(TENANT))).toBe(NEWER);
+  });
+
+  it("never writes a field the record format does not define", async () => {
+    expect(TenantRecord.safeParse({ accountId: "TM-1001", name: "Contoso Ltd", enabled: true, shard: 7 }).success).toBe(false);
+    const cli = harness();
+    expect(await cli.run(...ADD, "--shard", "7")).toBe(EXIT_USAGE);
+    expect(await cli.store.list("")).toEqual([]);
+  });
+});
+
 describe("tenants output and targets", () => {
   it("prints --json for scripts, with the token in it, and errors as JSON with a non-zero exit", async () => {
     const cli = harness();

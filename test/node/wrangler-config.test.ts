@@ -1,6 +1,8 @@
 // What wrangler.toml promises for every environment: its own bindings (Cloudflare does not inherit them),
-// no trust in the development signing key outside local development, and a rate limit that never throttles
-// an Entra provisioning job (at least 50 requests/s per tenant).
+// no trust in the development signing key outside local development, an ENVIRONMENT var naming it, request
+// URLs logged without their query string, and a rate limit that never throttles an Entra provisioning job
+// (at least 50 requests/s per tenant).
+import { unstable_readConfig } from "wrangler";
 import { describe, expect, it } from "vitest";
 import { REQUESTS_PER_CALL } from "../../src/http/tenant-rate-limit.ts";
 import { readWranglerToml } from "../support/wrangler-environments.ts";
@@ -27,6 +29,20 @@ describe("wrangler.toml", () => {
     // Whole leases are counted: fewer than 20 in a period would make the limit coarse.
     expect(limit!.simple.limit).toBeGreaterThanOrEqual(20);
   });
+
+  it.each([["local", config] as const, ...deployed])("names itself in ENVIRONMENT in %s (development only at the top level)", (name, environment) => {
+    expect(environment.vars?.ENVIRONMENT).toBe(name === "local" ? "development" : name);
+  });
+
+  // As wrangler itself resolves each environment (an [env.*] may inherit [observability] or replace it).
+  it.each([undefined, ...deployed.map(([name]) => name)])(
+    "redacts query strings from logged and traced URLs in %s (an Entra filter holds a mobile number)",
+    (name) => {
+      const resolved = unstable_readConfig({ config: "wrangler.toml", ...(name ? { env: name } : {}) }, { hideWarnings: true });
+      expect(resolved.observability?.redact_query_string).toBe(true);
+      expect(resolved.observability?.logs?.invocation_logs).toBe(false);
+    },
+  );
 
   it.each(deployed)("keeps Workers Logs' invocation log, which records request URLs, off in %s", (_name, environment) => {
     // `observability` is inherited from the top level unless an environment declares its own.

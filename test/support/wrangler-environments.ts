@@ -22,7 +22,7 @@ export type WranglerEnvironment = {
   ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: 10 | 60 } }[];
   triggers?: { crons?: string[] };
   secrets?: { required?: string[] };
-  observability?: { enabled?: boolean; logs?: { enabled?: boolean; invocation_logs?: boolean } };
+  observability?: { enabled?: boolean; redact_query_string?: boolean; logs?: { enabled?: boolean; invocation_logs?: boolean } };
 };
 
 export type WranglerToml = WranglerEnvironment & {

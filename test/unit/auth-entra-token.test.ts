@@ -6,7 +6,7 @@ import { SignJWT, exportJWK, exportSPKI, generateKeyPair } from "jose";
 import type { JWK } from "jose";
 import { createKeySource } from "../../src/auth/jwks-cache.ts";
 import type { KeySource } from "../../src/auth/jwks-cache.ts";
-import { ENTRA_PROVISIONING_APP_ID, verifyEntraToken } from "../../src/auth/entra-token.ts";
+import { ENTRA_PROVISIONING_APP_ID, MAX_TOKEN_LIFETIME_SECONDS, verifyEntraToken } from "../../src/auth/entra-token.ts";
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const NOW_S = NOW / 1000;
@@ -104,8 +104,16 @@ describe("verifyEntraToken: accepted tokens", () => {
     expect(result.ok && result.tenantId).toBe(TENANT);
   });
 
-  it("accepts a token without appid", async () => {
-    expect((await verify(await sign({ appid: undefined }), microsoftKeys().keys)).ok).toBe(true);
+  it("accepts a lifetime of 29,100 s, as a real provisioning token was observed with, and one of exactly 24 h", async () => {
+    const observed = await verify(await sign({ iat: NOW_S - 60, exp: NOW_S - 60 + 29_100 }), microsoftKeys().keys);
+    expect(observed.ok).toBe(true);
+    const longest = await verify(await sign({ iat: NOW_S - 60, exp: NOW_S - 60 + MAX_TOKEN_LIFETIME_SECONDS }), microsoftKeys().keys);
+    expect(longest.ok).toBe(true);
+    expect(MAX_TOKEN_LIFETIME_SECONDS).toBe(24 * 60 * 60);
+  });
+
+  it("accepts a token issued less than the allowed skew ahead of our clock", async () => {
+    expect((await verify(await sign({ iat: NOW_S + 299, nbf: NOW_S + 299 }), microsoftKeys().keys)).ok).toBe(true);
   });
 
   it("accepts a token that expired less than the allowed skew ago", async () => {
@@ -224,6 +232,31 @@ describe("verifyEntraToken: refused before any key is looked up", () => {
   it("rejects an appid other than Entra's provisioning service as bad_appid", async () => {
     const token = await sign({ appid: "11111111-2222-4333-8444-555555555555" });
     expect(await verify(token, watchedKeys())).toEqual({ ok: false, reason: "bad_appid" });
+  });
+
+  it("rejects a token without appid as missing_appid, before any key is looked up", async () => {
+    const keys = watchedKeys();
+    expect(await verify(await sign({ appid: undefined }), keys)).toEqual({ ok: false, reason: "missing_appid" });
+    expect(keys.lookups).toBe(0);
+  });
+
+  it("rejects a token without iat as missing_iat, since its lifetime cannot be bounded", async () => {
+    expect(await verify(await sign({ iat: undefined }), watchedKeys())).toEqual({ ok: false, reason: "missing_iat" });
+  });
+
+  it("rejects an iat that is not a number as malformed", async () => {
+    expect(await verify(await sign({ iat: String(NOW_S) }), watchedKeys())).toEqual({ ok: false, reason: "malformed" });
+  });
+
+  it("rejects a token whose lifetime exceeds 24 h by one second as lifetime_too_long, before any key is looked up", async () => {
+    const keys = watchedKeys();
+    const token = await sign({ iat: NOW_S - 60, exp: NOW_S - 60 + MAX_TOKEN_LIFETIME_SECONDS + 1 });
+    expect(await verify(token, keys)).toEqual({ ok: false, reason: "lifetime_too_long" });
+    expect(keys.lookups).toBe(0);
+  });
+
+  it("rejects a token issued further in the future than the skew as not_yet_valid", async () => {
+    expect(await verify(await sign({ iat: NOW_S + 301, nbf: undefined }), watchedKeys())).toEqual({ ok: false, reason: "not_yet_valid" });
   });
 
   it("rejects a token without exp as missing_exp", async () => {

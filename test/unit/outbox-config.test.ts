@@ -19,6 +19,18 @@ describe("outbox configuration", () => {
     expect(readOutboxConfig({ CORE_URL: "not a url" }).coreUrl).toBeUndefined();
   });
 
+  it("treats an http CORE_URL outside local development as not set, saying why; allows it locally", () => {
+    expect(readOutboxConfig({ CORE_URL: "http://core.example", ENVIRONMENT: "production" })).toMatchObject({
+      coreUrl: undefined,
+      coreUrlProblem: "CORE_URL must be https: outside local development",
+    });
+    expect(readOutboxConfig({ CORE_URL: "http://core.example" }).coreUrl, "no ENVIRONMENT counts as deployed").toBeUndefined();
+    expect(readOutboxConfig({ CORE_URL: "http://localhost:8788/", ENVIRONMENT: "development" })).toMatchObject({
+      coreUrl: "http://localhost:8788",
+      coreUrlProblem: undefined,
+    });
+  });
+
   it("refuses a retention that is not a whole number of days", () => {
     expect(() => readOutboxConfig({ OUTBOX_RETENTION_DAYS: "0" })).toThrow(/at least 1/);
     expect(() => readOutboxConfig({ OUTBOX_RETENTION_DAYS: "1.5" })).toThrow(/whole number/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TenantRecord, TenantId, findManager, tenantKey } from "../../src/tenants/record.ts";
+import { TenantRecord, TenantId, findManager, parseStoredRecord, tenantKey } from "../../src/tenants/record.ts";
 
 describe("tenant allow-list record", () => {
   it("normalises the tenant id to lower case for the KV key", () => {
@@ -21,5 +21,26 @@ describe("tenant allow-list record", () => {
     const record = TenantRecord.parse({ accountId: "A1", name: "Contoso", managers: ["Ann Lee"], enabled: true });
     expect(findManager(record, "  ANN LEE ")).toBe("Ann Lee");
     expect(findManager(record, "Bob")).toBeUndefined();
+  });
+
+  it("reads a stored record past fields it does not know, naming them, but writes none (the schema stays strict)", () => {
+    const stored = { accountId: "A1", name: "Contoso", enabled: true, shard: 7, managerKeys: { x: "y" } };
+    const read = parseStoredRecord(JSON.stringify(stored));
+    expect(read).toEqual({ ok: true, record: { accountId: "A1", name: "Contoso", enabled: true }, unknownFields: ["shard", "managerKeys"] });
+    expect(TenantRecord.safeParse(stored).success).toBe(false);
+  });
+
+  it("still refuses a stored record whose known fields are wrong, unknown fields or not", () => {
+    expect(parseStoredRecord(JSON.stringify({ accountId: "A1", name: "Contoso", enabled: "yes", shard: 7 })).ok).toBe(false);
+    expect(parseStoredRecord(JSON.stringify({ accountId: "A1", name: "Contoso", enabled: true, authMode: "mtls" })).ok).toBe(false);
+    expect(parseStoredRecord("[]").ok).toBe(false);
+    expect(parseStoredRecord("{not json").ok).toBe(false);
+  });
+
+  it("leaves Object.prototype alone when a stored record names __proto__ or constructor", () => {
+    const read = parseStoredRecord('{"accountId":"A1","name":"C","enabled":true,"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}');
+    expect(read.ok && read.unknownFields).toEqual(["__proto__", "constructor"]);
+    expect(read.ok && Object.getPrototypeOf(read.record)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
