@@ -3,7 +3,7 @@
 // every flag the line uses must appear in that help; each `npx wrangler <command>` is asked for its own
 // `--help` the same way. Commands that start servers or deploy are never run for real here: `npm start`
 // and `npm test` are run by .ci/run itself.
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -45,7 +45,7 @@ const wranglers = find(/npx wrangler (?:[a-z][\w-]* ?){1,4}(?:[^|;&)`]*)?/g);
 
 const flagsOf = (text: string) => [...text.matchAll(/(?<![\w-])--[a-z][\w-]*/g)].map((m) => m[0]).filter((f) => f !== "--help");
 
-const ran = new Map<string, ReturnType<typeof spawnSync<string>>>();
+const ran = new Map<string, SpawnSyncReturns<string>>();
 /** Runs a command once per distinct argument list (several doc lines share a wrangler command). */
 function run(command: string, args: string[]) {
   const key = [command, ...args].join("\u0000");
