@@ -3,7 +3,7 @@
 // mismatch. Progress goes to stderr; the summary (or --json) to stdout.
 import { parseCommandLine, usageError } from "./command-line.ts";
 import devSigningKey from "./dev-signing-key.json" with { type: "json" };
-import { DEV_TENANT_ID, DEV_TENANT_RECORD } from "./dev-tenant.ts";
+import { DEV_TENANT_ID, DEV_TENANT_RECORD, managerNames } from "./dev-tenant.ts";
 import { signDevToken } from "./dev-token.ts";
 import { SHAPES } from "../sim/entra-shapes.ts";
 import { formatSummary } from "../sim/report.ts";
@@ -11,7 +11,7 @@ import { runSimulation, type ShapeOption } from "../sim/run-simulation.ts";
 import { GUID_PATTERN } from "../tenants/record.ts";
 
 const DEFAULT_BASE_URL = "http://localhost:8787/scim/v2";
-const DEFAULT_MANAGERS = DEV_TENANT_RECORD.managers ?? ["Dev Manager"];
+const DEFAULT_MANAGERS = managerNames(DEV_TENANT_RECORD);
 
 const USAGE = `usage: npm run entra-sim -- [--base-url <url>] [--tenant <GUID>] [--users <n>] [--cycles <k>]
          [--concurrency <c>] [--shape legacy|aadOptscim062020|mixed] [--manager <name> ...] [--token <t>]
