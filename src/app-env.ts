@@ -1,4 +1,11 @@
+import type { WriteNotes } from "./users/manager-rules.ts";
 import type { Tenant } from "./users/tenant.ts";
+
+/** Flags the request log records about a request's users and managers (users/manager-rules.ts). */
+export type LogNotes = WriteNotes & {
+  /** The shared /scim/v2 URL, used by a tenant with several active managers (http/manager-url.ts). */
+  sharedUrlMultiManager?: true;
+};
 
 /**
  * Hono's typing of the app: Worker bindings and per-request variables set by middleware. Read variables with
@@ -24,5 +31,7 @@ export type AppEnv = {
     /** Set by a write: the user it touched and the change event it recorded; logged, for tracing. */
     userId: string;
     eventId: string;
+    /** What the write and the manager URL noted (LogNotes); spread into the log line. */
+    notes: LogNotes;
   };
 };

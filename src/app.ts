@@ -8,6 +8,7 @@ import { requireTenant, type RequireTenantOptions } from "./auth/require-tenant.
 import { MAX_BODY_BYTES } from "./config.ts";
 import { renderError, renderNotFound } from "./http/errors.ts";
 import { requestLog, type LogSink } from "./http/request-log.ts";
+import { requireManagerKeyShape, resolveManagerUrl } from "./http/manager-url.ts";
 import { tenantRateLimit, type TenantRateLimitOptions } from "./http/tenant-rate-limit.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
 import { bulkAndMeRoutes, groupsRoutes } from "./routes/unsupported.ts";
@@ -17,6 +18,8 @@ import { methodNotAllowed as methodNotAllowedError, payloadTooLarge } from "./sc
 import { SCIM_CONTENT_TYPE } from "./scim/uris.ts";
 
 const REQUEST_ID_HEADER = "X-Request-Id";
+/** The base of a manager's own Tenant URL: /scim/v2/managers/<key>. */
+const MANAGER_BASE = "/scim/v2/managers/:manager";
 
 export type AppOptions = { auth?: RequireTenantOptions; log?: LogSink; rateLimit?: TenantRateLimitOptions };
 
@@ -59,12 +62,15 @@ export function createApp(options: AppOptions = {}) {
   const tenantGuard = requireTenant(options.auth);
   const rateLimit = tenantRateLimit(options.rateLimit);
   // "/Users/*" also matches "/Users" itself, so each guard runs exactly once per request.
-  for (const path of ["/Users/*", "/Groups/*"]) scim.use(path, tenantGuard, rateLimit);
+  for (const path of ["/Users/*", "/Groups/*"]) scim.use(path, tenantGuard, rateLimit, resolveManagerUrl);
   scim.route("/Users", usersRoutes);
   scim.route("/Groups", groupsRoutes);
   scim.route("/", discoveryRoutes);
   scim.route("/", bulkAndMeRoutes);
   app.route("/scim/v2", scim);
+  // Each manager's own Tenant URL serves every route of the shared one (http/manager-url.ts).
+  app.use(`${MANAGER_BASE}/*`, requireManagerKeyShape);
+  app.route(MANAGER_BASE, scim);
   app.route("/health", healthRoutes);
 
   app.notFound(renderNotFound);

@@ -1,7 +1,8 @@
 // The end-to-end check CI runs (node src/cli/e2e-local.ts): the real gateway under `wrangler dev` on a
-// free port and a throwaway state directory (never .wrangler/state), a tenant approved through the
-// allow-list commands, /health awaited, then a small Entra sync-cycle simulation against it. Exits 0 only
-// if the gateway came up and the simulation saw nothing unexpected. Stops the gateway in every case.
+// free port and a throwaway state directory (never .wrangler/state), tenants approved through the
+// allow-list commands, /health awaited, then a small Entra sync-cycle simulation against it and, with
+// --apps n, a second one with one Entra app per manager on their own Tenant URLs. Exits 0 only if the
+// gateway came up and no simulation saw anything unexpected. Stops the gateway in every case.
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -12,11 +13,15 @@ import devSigningKey from "./dev-signing-key.json" with { type: "json" };
 import { signDevToken } from "./dev-token.ts";
 import { createWranglerKvStore } from "./wrangler-kv-store.ts";
 import { formatSummary } from "../sim/report.ts";
+import { runAppsSimulation } from "../sim/run-apps-simulation.ts";
 import { runSimulation } from "../sim/run-simulation.ts";
 import { addTenant } from "../tenants/commands.ts";
+import { managersOf } from "../tenants/managers.ts";
 
 const TENANT_ID = "c1c1c1c1-0000-4000-8000-00000000e2e0";
+const APPS_TENANT_ID = "c1c1c1c1-0000-4000-8000-00000000e2e1";
 const MANAGERS = ["Ann Manager", "Bob Boss"];
+const APP_MANAGERS = ["Ann Manager", "Bob Boss", "Cy Chief", "Di Director"];
 const HEALTH_TIMEOUT_MS = 90_000;
 
 const { values } = parseArgs({
@@ -24,6 +29,7 @@ const { values } = parseArgs({
     users: { type: "string", default: "20" },
     cycles: { type: "string", default: "3" },
     seed: { type: "string", default: "11" },
+    apps: { type: "string" },
     "keep-state": { type: "boolean" },
   },
 });
@@ -68,7 +74,12 @@ try {
   if (migrate.status !== 0) throw new Error(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
   const store = createWranglerKvStore({ remote: false, persistTo: state });
   await addTenant({ store, now: () => new Date() }, TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check", managers: MANAGERS });
-  say(`migrated D1 and approved tenant ${TENANT_ID} in ${state}`);
+  const appCount = values.apps === undefined ? 0 : Number(values.apps);
+  if (!(Number.isInteger(appCount) && appCount >= 0 && appCount <= APP_MANAGERS.length)) throw new Error(`--apps is 0 to ${APP_MANAGERS.length}`);
+  const apps = appCount
+    ? await addTenant({ store, now: () => new Date() }, APPS_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, one app per manager", managers: APP_MANAGERS.slice(0, appCount) })
+    : undefined;
+  say(`migrated D1 and approved tenant ${TENANT_ID}${apps ? ` and ${APPS_TENANT_ID} (${appCount} managers)` : ""} in ${state}`);
 
   const log = createWriteStream(devLog);
   // Its own process group, so stopping it also stops the workerd it starts.
@@ -85,6 +96,12 @@ try {
   say(`gateway up at ${origin} after ${upAfter} ms`);
 
   const token = await signDevToken({ jwk: devSigningKey, tenantId: TENANT_ID });
+  const simDeps = {
+    fetch: (input: string, init?: RequestInit) => fetch(input, init),
+    now: () => performance.now(),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    log: say,
+  };
   const summary = await runSimulation(
     {
       baseUrl: `${origin}/scim/v2`,
@@ -98,15 +115,31 @@ try {
       seed: Number(values.seed),
       changeRate: 0.5,
     },
-    {
-      fetch: (input, init) => fetch(input, init),
-      now: () => performance.now(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      log: say,
-    },
+    simDeps,
   );
   process.stdout.write(formatSummary(summary));
   exitCode = summary.ok ? 0 : 1;
+
+  if (apps?.record) {
+    // The keys the allow-list commands gave the managers: the Tenant URLs `npm run tenants -- show` prints.
+    const appSummary = await runAppsSimulation(
+      {
+        baseUrl: `${origin}/scim/v2`,
+        tenantId: APPS_TENANT_ID,
+        token: await signDevToken({ jwk: devSigningKey, tenantId: APPS_TENANT_ID }),
+        users: Number(values.users),
+        cycles: Number(values.cycles),
+        concurrency: 2,
+        shape: "mixed",
+        apps: (managersOf(apps.record) ?? []).map((m) => ({ manager: m.name, key: m.key })),
+        seed: Number(values.seed),
+        changeRate: 0.5,
+      },
+      simDeps,
+    );
+    process.stdout.write(formatSummary(appSummary));
+    if (!appSummary.ok) exitCode = 1;
+  }
 } catch (error) {
   say(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
   try {

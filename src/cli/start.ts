@@ -1,12 +1,13 @@
 // `npm start`: the gateway on local D1/KV/Queue at http://localhost:8787/scim/v2. Applies the migrations,
-// puts the development tenant on the local allow-list, prints how to call it, then runs `wrangler dev`
-// and, beside it, the TeleMessage core emulator at http://localhost:8788 (CORE_URL of the local config),
-// so every change can be watched arriving at the core. Local wrangler dev runs no cron triggers, so this
-// script calls the scheduled handler once a minute itself (the outbox cron: re-sends, redrives, pruning).
+// puts the development tenants on the local allow-list (dev-tenant.ts), prints how to call it, then runs
+// `wrangler dev` and, beside it, the TeleMessage core emulator at http://localhost:8788 (CORE_URL of the
+// local config), so every change can be watched arriving at the core. Local wrangler dev runs no cron
+// triggers, so this script calls the scheduled handler once a minute itself (the outbox cron: re-sends,
+// redrives, pruning).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { tenantKey } from "../tenants/record.ts";
-import { DEV_TENANT_ID, DEV_TENANT_RECORD } from "./dev-tenant.ts";
+import { DEV_APPS_TENANT_ID, DEV_APPS_TENANT_RECORD, DEV_TENANT_ID, DEV_TENANT_RECORD, managerNames } from "./dev-tenant.ts";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const CORE_PORT = Number(process.env.CORE_EMULATOR_PORT ?? 8788);
@@ -34,14 +35,20 @@ function wrangler(args: string[]): void {
 }
 
 wrangler(["d1", "migrations", "apply", "DB", "--local"]);
-const record = { ...DEV_TENANT_RECORD, updatedAt: new Date().toISOString() };
-wrangler(["kv", "key", "put", "--binding", "TENANTS", "--local", tenantKey(DEV_TENANT_ID), JSON.stringify(record)]);
+for (const [tenantId, record] of [
+  [DEV_TENANT_ID, DEV_TENANT_RECORD],
+  [DEV_APPS_TENANT_ID, DEV_APPS_TENANT_RECORD],
+] as const) {
+  const stored = { ...record, updatedAt: new Date().toISOString() };
+  wrangler(["kv", "key", "put", "--binding", "TENANTS", "--local", tenantKey(tenantId), JSON.stringify(stored)]);
+}
 
 const base = `http://localhost:${PORT}/scim/v2`;
 console.log(`
 TeleMessage provisioning gateway (local)
   SCIM base URL:        ${base}
-  Development tenant:   ${DEV_TENANT_ID}  (manager "${DEV_TENANT_RECORD.managers?.[0]}")
+  Development tenant:   ${DEV_TENANT_ID}  (manager "${managerNames(DEV_TENANT_RECORD)[0]}")
+  One app per manager:  ${DEV_APPS_TENANT_ID}  (${managerNames(DEV_APPS_TENANT_RECORD).length} managers: npm run tenants -- show ${DEV_APPS_TENANT_ID})
   Mint a token:         npm run -s token -- --tenant ${DEV_TENANT_ID}
   Try it:               curl -H "Authorization: Bearer $(npm run -s token -- --tenant ${DEV_TENANT_ID})" '${base}/Users'
   Core emulator:        http://localhost:${CORE_PORT}  (GET /users, GET /events, POST /_control/fail)

@@ -18,13 +18,21 @@ import {
   type TenantCommandDeps,
 } from "../tenants/commands.ts";
 import { AUTH_MODES, type AuthMode } from "../tenants/record.ts";
+import { parseCallingCodes } from "../tenants/calling-codes.ts";
+import type { ManagerRename } from "../tenants/manager-edits.ts";
+import type { ManagerUsers } from "../tenants/manager-users.ts";
 import type { TenantStore } from "../tenants/store.ts";
+import { parseGatewayHost } from "./gateway-host.ts";
 import { COMMAND_USAGE, PROPAGATION_NOTE, TENANTS_USAGE } from "./tenants-help.ts";
-import { authModeAdvice, describeTarget, renderChange, renderList, renderShow, SWITCH_TO_SECRET_TOKEN_QUESTION } from "./tenants-output.ts";
+import { authModeAdvice, describeTarget, managerTenantUrls, renderChange, renderList, renderShow, SWITCH_TO_SECRET_TOKEN_QUESTION } from "./tenants-output.ts";
 import type { WranglerTarget } from "./wrangler-kv-store.ts";
 
 export type TenantsCliIo = {
   openStore: (target: WranglerTarget) => TenantStore;
+  /** The tenant's users in D1 (through wrangler), to count and move them when managers change. */
+  openUsers?: (target: WranglerTarget) => ManagerUsers;
+  /** The gateway host `show` names in Tenant URLs when --host does not say (gateway-host.ts). */
+  gatewayHost?: (target: WranglerTarget) => string | undefined;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   /** Asks a yes/no question; resolves false on anything but yes, or when there is no one to ask. */
@@ -52,12 +60,13 @@ const WHERE_OPTIONS: Options = {
 
 const COMMAND_OPTIONS: Record<string, Options> = {
   list: {},
-  show: {},
+  show: { host: { type: "string" } },
   add: {
     account: { type: "string" },
     name: { type: "string" },
     manager: { type: "string", multiple: true },
     "any-manager": { type: "boolean" },
+    "calling-code": { type: "string", multiple: true },
     disabled: { type: "boolean" },
     force: { type: "boolean" },
   },
@@ -67,8 +76,12 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     manager: { type: "string", multiple: true },
     "add-manager": { type: "string", multiple: true },
     "remove-manager": { type: "string", multiple: true },
+    "rename-manager": { type: "string", multiple: true },
+    "remove-alias": { type: "string", multiple: true },
     "any-manager": { type: "boolean" },
     auth: { type: "string" },
+    "calling-code": { type: "string", multiple: true },
+    "any-calling-code": { type: "boolean" },
   },
   disable: {},
   enable: {},
@@ -116,6 +129,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
       store: io.openStore(target),
       now: io.now ?? (() => new Date()),
       ...(io.random ? { random: io.random } : {}),
+      ...(io.openUsers && command === "update" ? { users: io.openUsers(target) } : {}),
     };
     const note = target.remote ? PROPAGATION_NOTE : LOCAL_NOTE;
     const printChange = (result: ChangeResult) => {
@@ -133,8 +147,11 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
     const tenant = onlyTenant(positionals);
     switch (command) {
       case "show": {
+        const host = typeof values.host === "string" ? parseGatewayHost(values.host) : io.gatewayHost?.(target);
+        if (typeof values.host === "string" && !host) throw new UsageError("--host is the gateway's origin, e.g. https://scim.example.com");
         const found = await showTenant(deps, tenant);
-        io.stdout(json ? toJson({ target: describeTarget(target), tenant: found }) : renderShow(found, target));
+        const tenantUrls = found.valid ? managerTenantUrls(found.record, host) : undefined;
+        io.stdout(json ? toJson({ target: describeTarget(target), tenant: found, ...(tenantUrls ? { tenantUrls } : {}) }) : renderShow(found, target, host));
         return found.valid ? EXIT_OK : EXIT_REFUSED;
       }
       case "add": {
@@ -145,6 +162,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
           throw new UsageError("add needs --manager <name> (repeatable), or --any-manager to accept any displayName");
         }
         if (managers.length > 0 && values["any-manager"]) throw new UsageError("--manager and --any-manager exclude each other");
+        const callingCodes = parseCallingCodes(strings(values["calling-code"]));
         printChange(
           await addTenant(
             deps,
@@ -153,6 +171,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
               accountId: values.account,
               name: values.name,
               ...(managers.length ? { managers } : {}),
+              ...(callingCodes.length ? { callingCodes } : {}),
               enabled: values.disabled !== true,
             },
             { force: values.force === true },
@@ -164,12 +183,16 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
         const replace = strings(values.manager);
         const add = strings(values["add-manager"]);
         const remove = strings(values["remove-manager"]);
-        if (values["any-manager"] && (replace.length || add.length || remove.length)) {
+        const rename = strings(values["rename-manager"]).map(parseRename);
+        const removeAliases = strings(values["remove-alias"]);
+        if (values["any-manager"] && (replace.length || add.length || remove.length || rename.length || removeAliases.length)) {
           throw new UsageError("--any-manager drops the manager list; it cannot be combined with other manager options");
         }
         if (replace.length && (add.length || remove.length)) {
           throw new UsageError("--manager replaces the whole list; use it alone, or --add-manager/--remove-manager");
         }
+        const callingCodes = parseCallingCodes(strings(values["calling-code"]));
+        if (values["any-calling-code"] && callingCodes.length) throw new UsageError("--calling-code and --any-calling-code exclude each other");
         const update = {
           ...(typeof values.account === "string" ? { accountId: values.account } : {}),
           ...(typeof values.name === "string" ? { name: values.name } : {}),
@@ -177,6 +200,9 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
           ...(add.length ? { addManagers: add } : {}),
           ...(remove.length ? { removeManagers: remove } : {}),
           ...(values.auth !== undefined ? { authMode: authModeOf(values.auth) } : {}),
+          ...(rename.length ? { renameManagers: rename } : {}),
+          ...(removeAliases.length ? { removeAliases } : {}),
+          ...(values["any-calling-code"] ? { callingCodes: null } : callingCodes.length ? { callingCodes } : {}),
         };
         if (Object.keys(update).length === 0) throw new UsageError("update needs something to change");
         printChange(await updateTenant(deps, tenant, update));
@@ -262,6 +288,15 @@ function authModeOf(value: unknown): AuthMode {
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+
+/** "OLD=NEW", split at the first "=". */
+function parseRename(text: string): ManagerRename {
+  const at = text.indexOf("=");
+  const from = at < 0 ? "" : text.slice(0, at).trim();
+  const to = at < 0 ? "" : text.slice(at + 1).trim();
+  if (!from || !to) throw new UsageError(`--rename-manager takes "OLD=NEW" (got "${text}")`);
+  return { from, to };
+}
 
 const toJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 

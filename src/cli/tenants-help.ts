@@ -19,10 +19,10 @@ A tenant is its Entra tenant id, a GUID (stored in lower case).
 
 Commands:
   list                          every tenant on the allow-list
-  show <tenant>                 one tenant's record
+  show <tenant> [--host <url>]  one tenant's record, with each manager's Tenant URL
   add <tenant> --account <id> --name <name> --manager <name> [--manager <name> ...]
                                 approve a tenant
-  update <tenant> [...]         change the account, name, managers or auth mode
+  update <tenant> [...]         change the account, name, managers, country codes or auth mode
   disable <tenant>              block the tenant (403) without forgetting it
   enable <tenant>               unblock it
   remove <tenant> [--yes]       delete the record (asks first)
@@ -40,42 +40,65 @@ Lists every tenant on the allow-list: tenant id, TeleMessage account, enabled, w
 issued, managers and name. A record the gateway cannot read is listed as INVALID with the reason.
 
 ${WHERE}`,
-  show: `usage: npm run tenants -- show <tenant> [--remote --env <name>] [--json]
+  show: `usage: npm run tenants -- show <tenant> [--host <url>] [--remote --env <name>] [--json]
 
-Shows one tenant's record. The secret token itself is never stored, only its SHA-256, so it cannot be shown.
+Shows one tenant's record, and the Tenant URL of each manager's Entra app, ready to paste
+(https://<host>/scim/v2/managers/<key>?aadOptscim062020). The secret token itself is never stored, only its
+SHA-256, so it cannot be shown.
+  --host <url>   the gateway's host for those URLs. Default: http://localhost:8787 locally; with --remote,
+                 the first route of the environment in wrangler.toml (production's custom domain); staging
+                 has none (its workers.dev address depends on the account), so pass it.
 
 ${WHERE}`,
   add: `usage: npm run tenants -- add <tenant> --account <id> --name <name> --manager <name> [--manager <name> ...]
-                                [--any-manager] [--disabled] [--force] [--remote --env <name>] [--json]
+                                [--any-manager] [--calling-code <code> ...] [--disabled] [--force]
+                                [--remote --env <name>] [--json]
 
 Approves an Entra tenant.
   --account <id>     the TeleMessage account its users belong to (required)
   --name <name>      who the customer is, for people reading the list (required)
   --manager <name>   a TeleMessage company manager users may be assigned to (the SCIM displayName the
                      customer's Entra app sends as a constant); repeat for several. Names must be unique,
-                     ignoring case.
+                     ignoring case. Each gets a key for its own Tenant URL (from its name, e.g.
+                     ann-manager), which never changes afterwards.
   --any-manager      list no managers: accept any displayName (instead of --manager)
+  --calling-code <c> a country calling code the tenant's mobile numbers have (1 for US/Canada, 44 for GB,
+                     ...); repeat, or separate with commas. A number with any other code is refused with
+                     a hint (a US number sent without its 1, say). Default: any code.
   --disabled         add it blocked, to enable later
   --force            replace an existing record entirely (its secret token, if any, is dropped)
 
 ${WHERE}`,
   update: `usage: npm run tenants -- update <tenant> [--account <id>] [--name <name>] [--manager <name> ...]
                                    [--add-manager <name> ...] [--remove-manager <name> ...] [--any-manager]
-                                   [--auth entra-token|secret-token|both] [--remote --env <name>] [--json]
+                                   [--rename-manager <old>=<new> ...] [--remove-alias <name> ...]
+                                   [--calling-code <code> ...] [--any-calling-code]
+                                   [--auth entra-token|secret-token|both]
+                                   [--remote --env <name>] [--json]
 
 Changes part of a tenant's record; everything not named stays as it is.
-  --account <id>           new TeleMessage account
-  --name <name>            new customer name
-  --manager <name>         replace the whole manager list (repeat for several)
-  --add-manager <name>     add a manager to the list (repeatable)
-  --remove-manager <name>  remove a manager, ignoring case (repeatable; at least one must remain)
-  --any-manager            drop the list: accept any displayName
-  --auth <mode>            which bearer tokens the tenant may call with:
-                             entra-token   only Entra's signed token (a secret token gets 401)
-                             secret-token  only the secret token (Entra's tokens get 401; issue one first).
-                                           Entra sends its signed tokens to every non-gallery SCIM app of the
-                                           tenant, so this keeps other apps' tokens out (docs/security.md)
-                             both          either, as a record without a mode does
+  --account <id>                new TeleMessage account
+  --name <name>                 new customer name
+  --manager <name>              replace the whole manager list (repeat for several); managers left out are
+                                retired, as with --remove-manager
+  --add-manager <name>          add a manager to the list (repeatable); a retired one comes back with its key
+  --remove-manager <name>       retire a manager, ignoring case (repeatable; at least one must remain). Its
+                                Tenant URL still looks up, disables and deletes its users, but creates and
+                                claims nothing. Says how many users are stored under it (D1, via wrangler).
+  --rename-manager <old>=<new>  rename a manager: same key and Tenant URL; the users stored under the old
+                                name move to the new one in D1 (one change event each, for the core), and
+                                the old name stays an alias, accepted in displayName and stored as the new
+                                one, until --remove-alias. Running it again finishes an interrupted move.
+  --remove-alias <name>         stop accepting a former name (once every app sends the new one)
+  --any-manager                 drop the list: accept any displayName
+  --calling-code <code>         replace the allowed country calling codes (repeatable, or comma-separated)
+  --any-calling-code            drop them: accept any country code
+  --auth <mode>                 which bearer tokens the tenant may call with:
+                                  entra-token   only Entra's signed token (a secret token gets 401)
+                                  secret-token  only the secret token (Entra's tokens get 401; issue one first).
+                                                Entra sends its signed tokens to every non-gallery SCIM app of the
+                                                tenant, so this keeps other apps' tokens out (docs/security.md)
+                                  both          either, as a record without a mode does
 
 ${WHERE}`,
   disable: `usage: npm run tenants -- disable <tenant> [--remote --env <name>] [--json]

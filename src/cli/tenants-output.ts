@@ -1,13 +1,37 @@
 // How `npm run tenants` shows its results to a person. Pure: strings in, strings out; --json output is the
 // command results themselves (see tenants-cli.ts).
-import { describeTokenHash, type ChangeResult, type ListedTenant, type TenantAction } from "../tenants/commands.ts";
+import { describeTokenHash, type ChangeResult, type ListedTenant, type ManagerUsersReport, type TenantAction } from "../tenants/commands.ts";
+import { toManagers, type ManagerList } from "../tenants/managers.ts";
 import type { TenantRecord } from "../tenants/record.ts";
 import type { WranglerTarget } from "./wrangler-kv-store.ts";
 
 export const describeTarget = (target: WranglerTarget): string =>
   target.remote ? `the Cloudflare allow-list of environment "${target.env}"` : "the local allow-list";
 
-const managersOf = (record: TenantRecord): string => record.managers?.join(", ") ?? "(any displayName)";
+/** "Ann Smith (was Ann Manager), Bob Boss; retired: Cy Chief", or "(any displayName)". */
+export function describeManagers(list: ManagerList | undefined): string {
+  if (!list) return "(any displayName)";
+  const managers = toManagers(list);
+  const active = managers.filter((m) => !m.retired).map((m) => (m.aliases.length ? `${m.name} (was ${m.aliases.join(", ")})` : m.name));
+  const retired = managers.filter((m) => m.retired).map((m) => m.name);
+  return `${active.join(", ")}${retired.length ? `; retired: ${retired.join(", ")}` : ""}`;
+}
+
+const managersOf = (record: TenantRecord): string => describeManagers(record.managers);
+
+export type TenantUrl = { key: string; name: string; aliases: string[]; retired: boolean; url: string };
+
+/** Each manager's Tenant URL, ready to paste into its Entra app; undefined when the record lists none. */
+export function managerTenantUrls(record: TenantRecord, host: string | undefined): TenantUrl[] | undefined {
+  if (!record.managers) return undefined;
+  return toManagers(record.managers).map((m) => ({
+    key: m.key,
+    name: m.name,
+    aliases: [...m.aliases],
+    retired: m.retired,
+    url: `${host ?? "https://<gateway host>"}/scim/v2/managers/${m.key}?aadOptscim062020`,
+  }));
+}
 
 /** What a tenant's auth mode lets it call with (docs/security.md, "Auth modes"). */
 export function describeAuthMode(record: TenantRecord): string {
@@ -59,7 +83,7 @@ export function renderList(tenants: ListedTenant[], target: WranglerTarget): str
 const tokenCell = (record: TenantRecord): string =>
   `${record.secretTokenSha256 ? "yes" : "no"}${record.authMode ? ` (${record.authMode})` : ""}`;
 
-export function renderShow(tenant: ListedTenant, target: WranglerTarget): string {
+export function renderShow(tenant: ListedTenant, target: WranglerTarget, host?: string): string {
   if (!tenant.valid) {
     return `Tenant ${tenant.tenantId} on ${describeTarget(target)} has a record the gateway cannot read, so it is refused:\n  ${tenant.problem}\nStored value: ${tenant.raw}\nReplace it with \`add --force\`.\n`;
   }
@@ -70,12 +94,33 @@ export function renderShow(tenant: ListedTenant, target: WranglerTarget): string
     ["Name", r.name],
     ["Enabled", r.enabled ? "yes" : "no (every call answers 403)"],
     ["Managers", managersOf(r)],
+    ["Country codes", r.callingCodes?.join(", ") ?? "(any)"],
     ["Secret token", describeTokenHash(r.secretTokenSha256)],
     ["Auth mode", describeAuthMode(r)],
     ["Created", r.createdAt ?? "-"],
     ["Updated", r.updatedAt ?? "-"],
     ...(tenant.unknownFields ? [["Other fields", `${tenant.unknownFields.join(", ")} (written by a newer version of this tool; the gateway ignores them)`]] : []),
-  ])}\n(on ${describeTarget(target)})\n`;
+  ])}\n${renderTenantUrls(r, host)}(on ${describeTarget(target)})\n`;
+}
+
+/** The Tenant URL of each manager's Entra app, or the shared one; with how to get the host right. */
+function renderTenantUrls(record: TenantRecord, host: string | undefined): string {
+  const shared = `${host ?? "https://<gateway host>"}/scim/v2?aadOptscim062020`;
+  const urls = managerTenantUrls(record, host);
+  const lines = urls
+    ? [
+        "Tenant URL of each manager's Entra app (Secret Token blank; map displayName to the manager's name as a constant):",
+        ...formatTable(
+          urls.map((u) => [
+            `  ${u.name}`,
+            u.retired ? `${u.url}  (retired: lookups, disables and deletes only)` : `${u.url}${u.aliases.length ? `  (also accepts ${u.aliases.map((a) => `"${a}"`).join(", ")})` : ""}`,
+          ]),
+        ).split("\n"),
+        `Shared Tenant URL, for a tenant with a single manager: ${shared}`,
+      ]
+    : [`Tenant URL: ${shared}`];
+  if (!host) lines.push("(pass --host https://<gateway host> to print the real host)");
+  return `${lines.join("\n")}\n`;
 }
 
 const HEADLINES: Record<TenantAction, string> = {
@@ -93,8 +138,9 @@ const HEADLINES: Record<TenantAction, string> = {
 export function renderChange(result: ChangeResult, target: WranglerTarget, propagationNote: string): string {
   const headline = HEADLINES[result.action].replace("{id}", result.tenantId).replace("{where}", describeTarget(target));
   const lines = [headline];
-  const rows = result.changes.map((c) => [`  ${c.field}`, formatValue(c.from), "->", formatValue(c.to)]);
+  const rows = result.changes.map((c) => [`  ${c.field}`, formatValue(c.field, c.from), "->", formatValue(c.field, c.to)]);
   if (rows.length) lines.push(formatTable(rows));
+  for (const report of result.managerUsers ?? []) lines.push(...describeManagerUsers(report));
   if (result.token) {
     lines.push(
       "",
@@ -110,8 +156,24 @@ export function renderChange(result: ChangeResult, target: WranglerTarget, propa
   return `${lines.join("\n")}\n`;
 }
 
-function formatValue(value: unknown): string {
+/** What became of the users stored under a removed or renamed manager, e.g. 12 users are stored under "Ann Manager". */
+function describeManagerUsers(report: ManagerUsersReport): string[] {
+  const [name = "", ...former] = report.names;
+  const under = `${report.users === 1 ? "1 user is" : `${report.users} users are`} stored under "${name}"${former.length ? " (or a former name of it)" : ""}`;
+  if (report.kind === "retired") {
+    return [
+      `${under}.${report.users ? " They stay there: the retired manager's Tenant URL still looks them up, disables and deletes them, but cannot create or claim users." : ""}`,
+    ];
+  }
+  const lines = [`${under}; moved ${report.moved} to "${report.to}", one change event each (the outbox cron forwards them to the core within a minute).`];
+  if (report.remaining) lines.push(`${report.remaining} still under "${name}" (changed by Entra meanwhile): run the same command again.`);
+  lines.push(`"${name}" stays an alias of "${report.to}" (accepted in displayName, stored as "${report.to}") until \`update --remove-alias "${name}"\`.`);
+  return lines;
+}
+
+function formatValue(field: string, value: unknown): string {
   if (value === undefined) return "(none)";
+  if (field === "managers") return describeManagers(value as ManagerList);
   if (Array.isArray(value)) return value.join(", ");
   return String(value);
 }

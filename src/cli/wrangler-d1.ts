@@ -30,3 +30,12 @@ export async function queryD1<Row>(target: D1Target, sql: string, run: RunWrangl
   if (!first?.success) throw new WranglerError("d1 execute", result);
   return first.results ?? [];
 }
+
+/** Runs statements in one `wrangler d1 execute` call (locally one db.batch, i.e. one transaction); each one's rows. */
+export async function executeD1(target: D1Target, statements: string[], run: RunWrangler = runWrangler): Promise<Record<string, unknown>[][]> {
+  const result = await run(d1Args(target, statements.join(";\n")));
+  if (result.status !== 0) throw new WranglerError("d1 execute", result);
+  const parsed = parseJsonOutput(result.stdout) as { results?: Record<string, unknown>[]; success?: boolean }[];
+  if (parsed.length !== statements.length || parsed.some((r) => !r.success)) throw new WranglerError("d1 execute", result);
+  return parsed.map((r) => r.results ?? []);
+}

@@ -1,6 +1,7 @@
 // The outbox table's writes. An event is inserted in the same batch as the user change it describes;
 // the conditional forms insert it only if that change applied, so a lost race leaves no event behind.
-import { and, getTableColumns, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, lte, or, sql, type SQL } from "drizzle-orm";
+import { readGuarded } from "./errors.ts";
 import { isDeadLettered } from "./delivery-store.ts";
 import type { Db } from "./client.ts";
 import { oncePer } from "./once-per.ts";
@@ -78,4 +79,32 @@ export async function markEnqueued(db: Db, ids: string[], at: string): Promise<v
   }
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);
+}
+
+/**
+ * The manager a user had before `current.manager`, from its events up to `current.version` (newest first, on
+ * the index of a user's events); null when it never had another one, or those events were pruned.
+ */
+export async function previousManagerOf(
+  db: Db,
+  tenantId: string,
+  current: { id: string; version: number; manager: string | null },
+): Promise<string | null> {
+  const manager = sql<string | null>`json_extract(${changeEvents.payload}, '$.manager')`;
+  const [row] = await readGuarded(() =>
+    db
+      .select({ manager })
+      .from(changeEvents)
+      .where(
+        and(
+          eq(changeEvents.tenantId, tenantId),
+          eq(changeEvents.userId, current.id),
+          lte(changeEvents.version, current.version),
+          sql`${manager} IS NOT ${current.manager}`,
+        ),
+      )
+      .orderBy(desc(changeEvents.version))
+      .limit(1),
+  );
+  return row?.manager ?? null;
 }

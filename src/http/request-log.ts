@@ -2,7 +2,8 @@
 // Entra tenant GUID, not personal data), method, route (the route pattern, never the raw URL, which can
 // carry a phone number in a filter), status, durationMs, and scimType/authFailure/storageError/rateLimited when set,
 // and for a write userId and eventId (the change_events row and the core's Idempotency-Key; README, "Logs and
-// tracing"). Never a phone number, e-mail, token or SQL.
+// tracing"), and the manager flags of app-env.ts LogNotes (docs/entra-setup.md). Never a phone number,
+// e-mail, token or SQL.
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
 import type { AppEnv } from "../app-env.ts";
@@ -33,6 +34,7 @@ export const requestLog = (sink: LogSink = consoleSink) =>
         rateLimited: c.get("rateLimited"),
         userId: c.get("userId"),
         eventId: c.get("eventId"),
+        ...c.get("notes"),
       }),
     );
   });

@@ -28,6 +28,12 @@ export const CoreEvent = z.object({
   /** Canonical mobile number: digits only, country code first. */
   mobile: z.string().regex(/^[0-9]{4,15}$/),
   version: z.number().int().positive(),
+  /**
+   * Present (true) on a user.reactivated event whose user comes back with another name or work e-mail: the
+   * number may have been reassigned to a new person (docs/core-contract.md). Optional, so events written
+   * before it existed still validate.
+   */
+  possibleNewHolder: z.literal(true).optional(),
   user: z.object({
     userName: z.string(),
     externalId: nullableText,

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env.ts";
 import { openDb } from "../db/client.ts";
 import { relayAfterResponse } from "../outbox/relay.ts";
+import { addLogNotes, managerKeyOf } from "../http/manager-url.ts";
 import { scimValidator } from "../http/scim-validator.ts";
 import { requireScimJson } from "../http/scim-json.ts";
 import { parseAttributeSelection, selectAttributes } from "../scim/attribute-selection.ts";
@@ -29,7 +30,11 @@ const ProjectionQuery = z.looseObject({
 });
 
 
-export const scimBaseUrl = (c: Context) => `${new URL(c.req.url).origin}/scim/v2`;
+/** The Tenant URL the request came through: /scim/v2, or a manager's /scim/v2/managers/<key>. */
+export const scimBaseUrl = (c: Context) => {
+  const key = managerKeyOf(c);
+  return `${new URL(c.req.url).origin}/scim/v2${key === undefined ? "" : `/managers/${key}`}`;
+};
 
 const depsOf = (c: Context<AppEnv>): UserDeps => ({
   db: openDb(c.env.DB),
@@ -52,6 +57,7 @@ const render = (c: Context<AppEnv>, user: UserRow, query?: Projection) => render
 function trace(c: Context<AppEnv>, result: WriteResult) {
   c.set("userId", result.user.id);
   if (result.event) c.set("eventId", result.event.id);
+  addLogNotes(c, result.notes);
 }
 
 function written(c: Context<AppEnv>, result: WriteResult) {

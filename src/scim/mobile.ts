@@ -9,7 +9,15 @@
 // per-type patterns we do not use, because we never ask whether a number is valid or a mobile.
 //
 // Details are written for the Entra admin who must fix the attribute mapping. They never echo the
-// number: a detail describes the problem, and the only example given is a fixed, fictitious one.
+// number: a detail describes the problem, and the only example given is a fixed, fictitious one (even
+// where showing the admin's own number corrected would be shorter: a detail also lands in Entra's
+// provisioning logs and in tickets, and one rule with no exception is easier to keep than a careful one).
+//
+// A tenant may list the country calling codes its numbers have (`callingCodes` in its allow-list record).
+// About 44 % of 10-digit US numbers typed without the leading 1 are *possible* numbers of another country
+// (20 Egypt, 61 Australia, 91 India, 49 Germany...), so length alone cannot catch them; the list can, and
+// the detail then names the likely fix. Without a list, a number that is impossible under its own code but
+// would be a possible US number with a 1 in front gets the same hint.
 import { Metadata, parsePhoneNumberWithError, validatePhoneNumberLength } from "libphonenumber-js/min";
 import type { CountryCode, PhoneNumber } from "libphonenumber-js/min";
 import metadata from "libphonenumber-js/min/metadata";
@@ -44,7 +52,7 @@ const fail = (detail: string): CanonicalMobile => ({ ok: false, detail });
  * dials for "+"): "00441234567890" is 441234567890. This is unambiguous because no country code starts with 0.
  * Other exit codes ("011" from the US) are not guessed at: they read as national format and are rejected.
  */
-export function canonicalMobile(userName: string): CanonicalMobile {
+export function canonicalMobile(userName: string, callingCodes?: readonly string[]): CanonicalMobile {
   const input = userName.trim();
   if (input === "") return fail(`The mobile number is empty; ${EXPECTED}.`);
   if (input.length > MAX_INPUT_LENGTH) return fail(`The mobile number is too long; ${EXPECTED}.`);
@@ -67,8 +75,11 @@ export function canonicalMobile(userName: string): CanonicalMobile {
   }
   // "+44 (0)1234 567890": the bracketed trunk prefix belongs to national dialling only.
   if (/\(\s*0\s*\)/.test(body)) return fail(TRUNK_PREFIX);
-  return checkPossible(digits);
+  return checkPossible(digits, callingCodes);
 }
+
+/** Whether `code` is an ITU-T E.164 country calling code (1, 44, 852, ...). */
+export const isCallingCode = (code: string): boolean => metadata.country_calling_codes[code] !== undefined;
 
 /**
  * For filters: the canonical number if `value` is a possible mobile number, else undefined. A GUID or any
@@ -92,23 +103,76 @@ function lookup(value: string): string | undefined {
   return result.ok ? result.mobile : undefined;
 }
 
-function checkPossible(digits: string): CanonicalMobile {
+function checkPossible(digits: string, callingCodes?: readonly string[]): CanonicalMobile {
   const callingCode = countryCallingCode(digits);
+  if (callingCodes && (callingCode === undefined || !callingCodes.includes(callingCode))) {
+    return outsideCallingCodes(digits, callingCode, callingCodes);
+  }
   if (callingCode === undefined) {
     return fail(
       "The mobile number does not start with a known country code (e.g. 1 for US, 44 for GB, 852 for HK); " +
-        `${EXPECTED}.`,
+        `${EXPECTED}.${usHint(digits, callingCodes)}`,
     );
   }
   // One parse on the way to success; the failure details (region, possible lengths) are worked out only
   // when they are shown.
   const parsed = digits.length > E164_MAX_DIGITS ? undefined : parse(digits);
-  if (!parsed?.isPossible()) return lengthFailure(digits, callingCode);
+  if (!parsed?.isPossible()) return appendHint(lengthFailure(digits, callingCode), usHint(digits, callingCodes));
   // libphonenumber strips a national (trunk or carrier) prefix written after the country code, as in
   // "+44 01234 567890", and then calls the rest possible. Keeping those digits would store a key that never
   // matches the same number written correctly, so the admin is asked to drop them.
   if (parsed.nationalNumber !== digits.slice(callingCode.length)) return fail(TRUNK_PREFIX);
   return { ok: true, mobile: digits };
+}
+
+/** Fixed, fictitious examples of a number in international format, for the details' "e.g.". */
+const EXAMPLES: Readonly<Record<string, string>> = { "1": "12025550123", "44": "441234567890", "852": "85212345678" };
+const US = "1";
+
+/** Whether `digits` (country code first) is a possible number whose national part is exactly what follows the code. */
+function isPossibleNumber(digits: string): boolean {
+  const callingCode = countryCallingCode(digits);
+  if (callingCode === undefined || digits.length > E164_MAX_DIGITS) return false;
+  const parsed = parse(digits);
+  return parsed?.isPossible() === true && parsed.nationalNumber === digits.slice(callingCode.length);
+}
+
+/**
+ * The sentence naming the country code(s) left off, e.g. " It looks like a US number without its country
+ * code 1: send 1 followed by the national number, e.g. 12025550123." Several codes that would each make it
+ * possible are all named; the admin knows which country the user's phone is from.
+ */
+function missingCodeHint(codes: readonly string[]): string {
+  const examples = codes.flatMap((code) => (EXAMPLES[code] ? [EXAMPLES[code]] : []));
+  const eg = examples.length ? `, e.g. ${examples.join(" or ")}` : "";
+  const [only] = codes;
+  if (codes.length === 1 && only !== undefined) {
+    return ` It looks like a ${describeRegion(only)} number without its country code ${only}: send ${only} followed by the national number${eg}.`;
+  }
+  const which = codes.map((code) => `${describeRegion(code)} ${code}`).join(" or ");
+  return ` It looks like a national number without its country code (${which}): send the country code followed by the national number${eg}.`;
+}
+
+/**
+ * The hint for a 10-digit US number typed without its 1, when that is what an impossible number looks like;
+ * never for a tenant whose list leaves out the US.
+ */
+const usHint = (digits: string, callingCodes: readonly string[] | undefined): string =>
+  (!callingCodes || callingCodes.includes(US)) && isPossibleNumber(`${US}${digits}`) ? missingCodeHint([US]) : "";
+
+const appendHint = (result: CanonicalMobile, hint: string): CanonicalMobile => (result.ok || !hint ? result : fail(`${result.detail}${hint}`));
+
+function outsideCallingCodes(digits: string, callingCode: string | undefined, callingCodes: readonly string[]): CanonicalMobile {
+  const allowed = callingCodes.join(", ");
+  const own = callingCode === undefined ? "does not start with a known country code" : `has ${describeCallingCode(callingCode)}`;
+  const likely = callingCodes.filter((code) => isPossibleNumber(`${code}${digits}`));
+  if (likely.length) {
+    return fail(`The mobile number ${own}, which is not one of this tenant's country codes (${allowed}).${missingCodeHint(likely)}`);
+  }
+  return fail(
+    `The mobile number ${own}, which is not one of this tenant's country codes (${allowed}); ${EXPECTED}. ` +
+      "If the number is right, ask your TeleMessage account manager to add its country code.",
+  );
 }
 
 function lengthFailure(digits: string, callingCode: string): CanonicalMobile {
@@ -148,10 +212,13 @@ function mainRegion(callingCode: string): string | undefined {
   return metadata.country_calling_codes[callingCode]?.[0];
 }
 
-function describeCallingCode(callingCode: string): string {
+function describeRegion(callingCode: string): string {
   const region = mainRegion(callingCode);
-  const label = region === undefined || region === NON_GEOGRAPHIC ? "non-geographic" : region;
-  return `country code ${callingCode} (${label})`;
+  return region === undefined || region === NON_GEOGRAPHIC ? "non-geographic" : region;
+}
+
+function describeCallingCode(callingCode: string): string {
+  return `country code ${callingCode} (${describeRegion(callingCode)})`;
 }
 
 /** ": expected 7, 9 or 10 digits after the country code", from the region's possible lengths. */

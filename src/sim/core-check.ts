@@ -11,6 +11,8 @@ type CoreEntry = {
   active?: unknown;
   deleted?: unknown;
   version?: unknown;
+  /** The manager the gateway stores the user under (the core's own field), when the core reports it. */
+  manager?: unknown;
   user?: { displayName?: unknown; givenName?: unknown; familyName?: unknown; workEmail?: unknown };
 };
 
@@ -45,6 +47,7 @@ export function compareCoreUsers(body: unknown, slots: readonly Slot[], gateway:
       problems.push(`${who}: core has version ${entry.version}, gateway ${at.version}`);
     }
     if (entry.active !== slot.user.active) problems.push(`${who}: active differs at the core`);
+    if (entry.manager !== undefined && entry.manager !== slot.user.manager) problems.push(`${who}: stored manager differs at the core`);
     const user = entry.user;
     if (user) {
       if (user.displayName !== undefined && user.displayName !== slot.user.manager) problems.push(`${who}: manager differs at the core`);

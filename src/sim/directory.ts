@@ -110,8 +110,7 @@ function applyChange(slot: Slot, kind: ChangeKind, managers: readonly string[], 
   const user = slot.user;
   switch (kind) {
     case "rename":
-      user.familyName = random.pick(FAMILY_NAMES.filter((n) => n !== user.familyName));
-      if (random.chance(0.5)) user.givenName = random.pick(GIVEN_NAMES.filter((n) => n !== user.givenName));
+      renameUser(user, random);
       return;
     case "newEmail":
       user.mail = mailOf(user.givenName, user.familyName, slot.index, cycle);
@@ -137,7 +136,13 @@ function applyChange(slot: Slot, kind: ChangeKind, managers: readonly string[], 
   }
 }
 
-function mailOf(givenName: string, familyName: string, index: number, cycle: number): string {
+/** A new family name, and half the time a new given name: what a marriage or a typo fix does. */
+export function renameUser(user: Pick<DirectoryUser, "givenName" | "familyName">, random: Random): void {
+  user.familyName = random.pick(FAMILY_NAMES.filter((n) => n !== user.familyName));
+  if (random.chance(0.5)) user.givenName = random.pick(GIVEN_NAMES.filter((n) => n !== user.givenName));
+}
+
+export function mailOf(givenName: string, familyName: string, index: number, cycle: number): string {
   const ascii = (s: string) =>
     s
       .normalize("NFKD")

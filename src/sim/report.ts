@@ -11,7 +11,8 @@ export function formatSummary(s: SimulationSummary): string {
   const lines: string[] = [];
   lines.push(
     `Entra sync-cycle simulation against ${s.baseUrl}`,
-    `  tenant ${s.tenantId}, ${s.users} users, ${s.cycles} cycles, shape ${s.shape}, concurrency ${s.concurrency}, seed ${s.seed}`,
+    `  tenant ${s.tenantId}, ${s.users} users, ${s.cycles} cycles, shape ${s.shape}, concurrency ${s.concurrency}${s.apps ? " per app" : ""}, seed ${s.seed}`,
+    ...(s.apps ? [`  ${s.apps.length} Entra apps, one per manager, each on its own Tenant URL: ${s.apps.join(", ")}`] : []),
     `  changes: ${Object.entries(s.changes).map(([k, n]) => `${k} ${n}`).join(", ")}`,
     `  requests: ${s.requests} in ${(s.elapsedMs / 1000).toFixed(1)} s = ${s.requestsPerSecond} req/s` +
       (s.retried ? ` (${s.retried} throttled and retried)` : ""),
@@ -39,6 +40,10 @@ export function formatSummary(s: SimulationSummary): string {
     );
     for (const m of s.core.mismatches.slice(0, LISTED)) lines.push(`    ${m}`);
   }
-  lines.push(s.ok ? "OK: every status as expected, and the gateway holds what Entra intended." : "FAILED");
+  lines.push(
+    s.ok
+      ? `OK: every status as expected, and the gateway holds what Entra intended${s.apps ? " (each user under the manager whose app has it in scope, active exactly when in scope)" : ""}.`
+      : "FAILED",
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -3,14 +3,12 @@
 // the users that changed, then a full read-back compared with what the directory says (and, given the
 // core emulator's URL, with what the core holds). Importable: `npm run entra-sim` and the benchmarks call
 // runSimulation with their own fetch and clock.
-import { compareCoreUsers, type GatewayHeld } from "./core-check.ts";
 import { CHANGE_KINDS, generateDirectory, planCycleChanges, type ChangeKind, type Slot } from "./directory.ts";
 import {
   createRequest,
   deleteRequest,
   EXPECTED_STATUS,
   filterRequest,
-  listRequest,
   patchRequest,
   testConnectionRequests,
   type Shape,
@@ -19,7 +17,8 @@ import {
 import { createRandom } from "./random.ts";
 import { createScimClient, runPool, type ScimResult, type SimDeps, type Unexpected } from "./scim-client.ts";
 import { countBy, summarizeLatency, throughput, type LatencySummary } from "./stats.ts";
-import { diffUser, mismatchedAttributes } from "./user-diff.ts";
+import { checkCore, readBack } from "./read-back.ts";
+import { diffUser } from "./user-diff.ts";
 
 export type ShapeOption = Shape | "mixed";
 
@@ -55,7 +54,9 @@ export type SimulationSummary = {
   cycles: number;
   concurrency: number;
   seed: number;
-  changes: Record<ChangeKind, number>;
+  /** With one Entra app per manager (run-apps-simulation.ts): the managers, one app each. */
+  apps?: string[];
+  changes: Record<string, number>;
   requests: number;
   statuses: Record<string, number>;
   byKind: Record<string, LatencySummary>;
@@ -70,10 +71,6 @@ export type SimulationSummary = {
   unmanagedUsers: number;
   core?: { url: string; mismatches: string[]; waitedMs: number };
 };
-
-/** Largest page the gateway serves (README: count max 500). */
-const PAGE_SIZE = 500;
-const CORE_POLL_MS = 500;
 
 export async function runSimulation(options: SimulationOptions, deps: SimDeps): Promise<SimulationSummary> {
   const log = deps.log ?? (() => {});
@@ -153,11 +150,12 @@ export async function runSimulation(options: SimulationOptions, deps: SimDeps): 
     await cycle(number, slots.filter((s) => changed.has(s.index)));
   }
 
-  const { held, unmanaged } = await readBack(slots);
+  const { held, unmanaged } = await readBack(send, slots, ids, mismatches);
+  log(`read back: ${held.size} users at the gateway, ${mismatches.length} mismatches`);
   const elapsedMs = deps.now() - started;
 
   let core: SimulationSummary["core"];
-  if (options.coreUrl) core = await checkCore(options.coreUrl, slots, held);
+  if (options.coreUrl) core = await checkCore(options.coreUrl, options.tenantId, slots, held, options.coreWaitMs ?? 30_000, deps);
 
   const samples = client.samples;
   const byKind: Record<string, LatencySummary> = {};
@@ -187,59 +185,6 @@ export async function runSimulation(options: SimulationOptions, deps: SimDeps): 
     unmanagedUsers: unmanaged,
     ...(core ? { core } : {}),
   };
-
-  /** Reads every user of the tenant back, page by page, and compares each with the directory. */
-  async function readBack(final: Slot[]): Promise<{ held: Map<number, GatewayHeld>; unmanaged: number }> {
-    const byMobile = new Map<string, Record<string, unknown>>();
-    for (let startIndex = 1; ; startIndex += PAGE_SIZE) {
-      const page = await send(listRequest(startIndex, PAGE_SIZE));
-      const resources: Record<string, unknown>[] = page?.body?.Resources ?? [];
-      for (const r of resources) byMobile.set(String(r.userName).replace(/\D/g, ""), r);
-      if (!page || resources.length === 0 || startIndex + resources.length > Number(page.body?.totalResults ?? 0)) break;
-    }
-    const held = new Map<number, GatewayHeld>();
-    for (const slot of final) {
-      const who = `user #${slot.index}`;
-      const resource = byMobile.get(slot.user.mobile);
-      byMobile.delete(slot.user.mobile);
-      if (!slot.inScope) {
-        if (resource) mismatches.push(`${who}: deleted, but the gateway still has it`);
-        continue;
-      }
-      if (!resource) {
-        mismatches.push(`${who}: missing at the gateway`);
-        continue;
-      }
-      const wrong = mismatchedAttributes(resource, slot.user);
-      if (wrong.length) mismatches.push(`${who}: ${wrong.join(", ")} differ at the gateway`);
-      const known = ids.get(slot.index);
-      if (known && known !== resource.id) mismatches.push(`${who}: the gateway's id changed`);
-      const version = /^W\/"(\d+)"$/.exec(String((resource.meta as { version?: unknown } | undefined)?.version ?? ""))?.[1];
-      held.set(slot.index, { id: String(resource.id), version: Number(version ?? 0) });
-    }
-    log(`read back: ${held.size} users at the gateway, ${mismatches.length} mismatches`);
-    return { held, unmanaged: byMobile.size };
-  }
-
-  /** Polls the core until it agrees or the wait is over: forwarding is asynchronous (queue, retries). */
-  async function checkCore(url: string, final: Slot[], held: Map<number, GatewayHeld>) {
-    const waitStarted = deps.now();
-    const deadline = waitStarted + (options.coreWaitMs ?? 30_000);
-    let problems: string[];
-    for (;;) {
-      try {
-        const res = await deps.fetch(`${url.replace(/\/+$/, "")}/users?tenantId=${encodeURIComponent(options.tenantId)}`);
-        problems = res.ok ? compareCoreUsers(await res.json(), final, held) : [`the core emulator answered ${res.status} to GET /users`];
-      } catch (error) {
-        problems = [`the core emulator at ${url} is unreachable (${error instanceof Error ? error.message : String(error)})`];
-      }
-      if (problems.length === 0 || deps.now() >= deadline) break;
-      await deps.sleep(CORE_POLL_MS);
-    }
-    const waitedMs = Math.round(deps.now() - waitStarted);
-    log(`core: ${problems.length ? `${problems.length} mismatches after ${waitedMs} ms` : `agrees (after ${waitedMs} ms)`}`);
-    return { url, mismatches: problems, waitedMs };
-  }
 }
 
 function describeChanges(counts: Record<string, number>): string {

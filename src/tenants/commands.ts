@@ -6,7 +6,9 @@
 // Refusals are TenantCommandError with a code the CLI maps to its exit status and --json output.
 import type { z } from "zod";
 import { mintSecretToken, sha256Hex } from "../auth/secret-token.ts";
-import { TENANT_KEY_PREFIX, TenantId, TenantRecord, managerKey, parseStoredRecord, tenantKey, type AuthMode } from "./record.ts";
+import { editManagers, isManagerEdit, ManagerEditError, type ManagerChange, type ManagerEdit, type ManagerRename } from "./manager-edits.ts";
+import type { ManagerUsers } from "./manager-users.ts";
+import { TENANT_KEY_PREFIX, TenantId, TenantRecord, parseStoredRecord, tenantKey, type AuthMode } from "./record.ts";
 import type { TenantStore } from "./store.ts";
 
 export type TenantCommandDeps = {
@@ -14,9 +16,11 @@ export type TenantCommandDeps = {
   now: () => Date;
   /** Fills the secret token's random bytes; Web Crypto unless injected. */
   random?: (bytes: Uint8Array) => Uint8Array;
+  /** The tenant's users in D1, to count and move them when managers are removed or renamed. */
+  users?: ManagerUsers;
 };
 
-export type TenantCommandErrorCode = "invalid" | "not_found" | "exists" | "token_exists" | "stored_record_invalid";
+export type TenantCommandErrorCode = "invalid" | "not_found" | "exists" | "token_exists" | "stored_record_invalid" | "users_not_moved";
 
 export class TenantCommandError extends Error {
   readonly code: TenantCommandErrorCode;
@@ -49,14 +53,21 @@ export type ChangeResult = {
   record?: TenantRecord;
   /** Only from issue-token: the one and only time the token is shown. */
   token?: string;
+  /** From update: the users stored under each removed or renamed manager, and what was done with them. */
+  managerUsers?: ManagerUsersReport[];
 };
+
+/** Users stored under a removed (retired) or renamed manager's names; a rename also moves them. */
+export type ManagerUsersReport =
+  | { kind: "retired"; key: string; names: string[]; users: number }
+  | { kind: "renamed"; key: string; names: string[]; to: string; users: number; moved: number; remaining: number };
 
 export type ListedTenant =
   /** unknownFields: fields a newer version wrote, which the gateway ignores and this tool does not show. */
   | { tenantId: string; valid: true; record: TenantRecord; unknownFields?: string[] }
   | { tenantId: string; valid: false; problem: string; raw: string };
 
-export type NewTenant = { accountId: string; name: string; managers?: string[]; enabled?: boolean };
+export type NewTenant = { accountId: string; name: string; managers?: string[]; enabled?: boolean; callingCodes?: string[] };
 
 export type TenantUpdate = {
   accountId?: string;
@@ -66,6 +77,11 @@ export type TenantUpdate = {
   addManagers?: string[];
   removeManagers?: string[];
   authMode?: AuthMode;
+  /** Renames keep the manager's key, and the old name as an alias; its users in D1 move to the new name. */
+  renameManagers?: ManagerRename[];
+  removeAliases?: string[];
+  /** Replaces the allowed country calling codes; `null` drops them (any number). */
+  callingCodes?: string[] | null;
 };
 
 export function parseTenantId(input: string): string {
@@ -110,10 +126,13 @@ export async function addTenant(
     );
   }
   const at = deps.now().toISOString();
+  const names = (input.managers ?? []).map((m) => m.trim().toLowerCase());
+  if (new Set(names).size !== names.length) throw new TenantCommandError("invalid", "manager names must be unique");
   const record = validate({
     accountId: input.accountId,
     name: input.name,
-    ...(input.managers !== undefined ? { managers: input.managers } : {}),
+    ...(input.managers !== undefined ? { managers: editManagersOrRefuse(undefined, { add: input.managers }, at).managers } : {}),
+    ...(input.callingCodes !== undefined ? { callingCodes: input.callingCodes } : {}),
     enabled: input.enabled ?? true,
     createdAt: at,
     updatedAt: at,
@@ -129,32 +148,26 @@ export async function addTenant(
 }
 
 export async function updateTenant(deps: TenantCommandDeps, tenant: string, update: TenantUpdate): Promise<ChangeResult> {
-  return change(deps, tenant, "updated", (current) => {
+  let managerChanges: ManagerChange[] = [];
+  const result = await change(deps, tenant, "updated", (current) => {
     const next: Record<string, unknown> = { ...current };
     if (update.accountId !== undefined) next.accountId = update.accountId;
     if (update.name !== undefined) next.name = update.name;
-    let managers = update.managers === null ? undefined : (update.managers ?? current.managers);
-    if (update.addManagers?.length) {
-      const known = new Set((managers ?? []).map(managerKey));
-      managers = [...(managers ?? []), ...update.addManagers.filter((m) => !known.has(managerKey(m)))];
+    if (update.callingCodes === null) delete next.callingCodes;
+    else if (update.callingCodes !== undefined) next.callingCodes = update.callingCodes;
+    const edit: ManagerEdit = {
+      ...(update.managers !== undefined ? { replace: update.managers } : {}),
+      ...(update.addManagers ? { add: update.addManagers } : {}),
+      ...(update.removeManagers ? { remove: update.removeManagers } : {}),
+      ...(update.renameManagers ? { rename: update.renameManagers } : {}),
+      ...(update.removeAliases ? { removeAliases: update.removeAliases } : {}),
+    };
+    if (isManagerEdit(edit)) {
+      const edited = editManagersOrRefuse(current.managers, edit, deps.now().toISOString());
+      managerChanges = edited.changes;
+      if (edited.managers === undefined) delete next.managers;
+      else next.managers = edited.managers;
     }
-    if (update.removeManagers?.length) {
-      const existing = new Set((managers ?? []).map(managerKey));
-      const missing = update.removeManagers.filter((m) => !existing.has(managerKey(m)));
-      if (missing.length) {
-        throw new TenantCommandError("invalid", `Not a manager of this tenant: ${missing.map((m) => `"${m}"`).join(", ")}.`);
-      }
-      const drop = new Set(update.removeManagers.map(managerKey));
-      managers = (managers ?? []).filter((m) => !drop.has(managerKey(m)));
-      if (managers.length === 0) {
-        throw new TenantCommandError(
-          "invalid",
-          "That would leave no manager. Keep at least one, or pass --any-manager to accept any displayName.",
-        );
-      }
-    }
-    if (managers === undefined) delete next.managers;
-    else next.managers = managers;
     if (update.authMode !== undefined) {
       if (update.authMode === "secret-token" && !current.secretTokenSha256) {
         throw new TenantCommandError(
@@ -166,6 +179,48 @@ export async function updateTenant(deps: TenantCommandDeps, tenant: string, upda
     }
     return next;
   });
+  if (!deps.users || !result.record || managerChanges.length === 0) return result;
+  return { ...result, managerUsers: await reportManagerUsers(deps.users, result.tenantId, result.record, managerChanges) };
+}
+
+function editManagersOrRefuse(...args: Parameters<typeof editManagers>): ReturnType<typeof editManagers> {
+  try {
+    return editManagers(...args);
+  } catch (error) {
+    if (error instanceof ManagerEditError) throw new TenantCommandError("invalid", error.message);
+    throw error;
+  }
+}
+
+/**
+ * After the record is stored: counts the users under each removed manager, and moves a renamed manager's
+ * users to its new name (the record already accepts the old name as an alias, so writes from Entra that
+ * race the move land under the new name too).
+ */
+async function reportManagerUsers(
+  users: ManagerUsers,
+  tenantId: string,
+  record: TenantRecord,
+  changes: ManagerChange[],
+): Promise<ManagerUsersReport[]> {
+  const reports: ManagerUsersReport[] = [];
+  try {
+    for (const change of changes) {
+      if (change.kind === "retired") {
+        reports.push({ ...change, users: await users.count(tenantId, change.names) });
+      } else {
+        const stored = await users.count(tenantId, change.from);
+        const { moved, remaining } = stored ? await users.move(tenantId, record, change.from, change.to) : { moved: 0, remaining: 0 };
+        reports.push({ kind: "renamed", key: change.key, names: change.from, to: change.to, users: stored, moved, remaining });
+      }
+    }
+  } catch (error) {
+    throw new TenantCommandError(
+      "users_not_moved",
+      `The allow-list record is updated, but its users in D1 could not be counted or moved (${error instanceof Error ? error.message : String(error)}). Run the same command again: it picks up where this one stopped.`,
+    );
+  }
+  return reports;
 }
 
 export const disableTenant = (deps: TenantCommandDeps, tenant: string) =>
@@ -265,7 +320,7 @@ const notListed = (tenantId: string) =>
   new TenantCommandError("not_found", `Tenant ${tenantId} is not on the allow-list (add it with \`add\`).`);
 
 /** The fields people care about, in the order they are shown; timestamps are bookkeeping, not changes. */
-const SHOWN_FIELDS = ["accountId", "name", "managers", "enabled", "secretTokenSha256", "authMode"] as const;
+const SHOWN_FIELDS = ["accountId", "name", "managers", "callingCodes", "enabled", "secretTokenSha256", "authMode"] as const;
 
 export function diffRecords(before: TenantRecord | undefined, after: TenantRecord | undefined): FieldChange[] {
   const changes: FieldChange[] = [];

@@ -6,6 +6,8 @@
 //   key:   tenant:<Entra tenant id, lower case GUID>
 //   value: JSON, TenantRecord below
 import { z } from "zod";
+import { ManagerList, managerNamed, managersOf } from "./managers.ts";
+import { CallingCodes } from "./calling-codes.ts";
 
 export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,8 +17,7 @@ export const TenantId = z
   .regex(GUID_PATTERN, "an Entra tenant id is a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47")
   .transform((s) => s.toLowerCase());
 
-/** Names compare ignoring case and surrounding space (how an admin may type the manager's name). */
-export const managerKey = (name: string): string => name.trim().toLowerCase();
+export { managerKey } from "./managers.ts";
 
 /** Which bearer tokens a tenant may call with (docs/security.md, "Auth modes"). */
 export const AUTH_MODES = ["entra-token", "secret-token", "both"] as const;
@@ -28,12 +29,13 @@ export const TenantRecord = z
     accountId: z.string().trim().min(1, "accountId is required"),
     /** Who the customer is, for people reading the allow-list. */
     name: z.string().trim().min(1, "name is required"),
-    /** TeleMessage company managers this tenant may assign users to (SCIM displayName). Absent: any name. */
-    managers: z
-      .array(z.string().trim().min(1, "a manager name cannot be empty"))
-      .min(1, "list at least one manager, or leave managers out to accept any name")
-      .refine((names) => new Set(names.map(managerKey)).size === names.length, "manager names must be unique")
-      .optional(),
+    /**
+     * TeleMessage company managers this tenant may assign users to (SCIM displayName), as plain names or as
+     * entries with the key of each one's Tenant URL (managers.ts). Absent: any name.
+     */
+    managers: ManagerList.optional(),
+    /** Country calling codes this tenant's mobile numbers may have (calling-codes.ts). Absent: any. */
+    callingCodes: CallingCodes.optional(),
     enabled: z.boolean(),
     /** SHA-256 (hex) of the long random secret token issued for Entra's Secret Token field, if any. */
     secretTokenSha256: z
@@ -55,10 +57,10 @@ export type TenantRecord = z.infer<typeof TenantRecord>;
 export const TENANT_KEY_PREFIX = "tenant:";
 export const tenantKey = (tenantId: string): string => `${TENANT_KEY_PREFIX}${tenantId.toLowerCase()}`;
 
-/** The manager a user is assigned to: the record's own spelling of a listed name, or undefined. */
+/** The manager a user is assigned to: the record's own spelling of a listed (not retired) name or alias, or undefined. */
 export function findManager(record: TenantRecord, displayName: string): string | undefined {
-  const key = managerKey(displayName);
-  return record.managers?.find((m) => managerKey(m) === key);
+  const manager = managerNamed(managersOf(record) ?? [], displayName);
+  return manager && !manager.retired ? manager.name : undefined;
 }
 
 /**

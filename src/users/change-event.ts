@@ -14,21 +14,46 @@ export function changeTypeOf(before: UserRow | undefined, after: UserRow | undef
   return "user.updated";
 }
 
+/**
+ * The work e-mail: the entry typed "work". Only when no entry has a type at all (a client that does not
+ * type its e-mails) does the primary or first one stand in; a user whose work e-mail was cleared but who
+ * keeps a typed other e-mail has none, and the core is told so (null).
+ */
 function workEmail(resource: Record<string, unknown>): string | null {
   const emails = Array.isArray(resource.emails) ? (resource.emails as Record<string, unknown>[]) : [];
-  const pick = emails.find((e) => e?.type === "work") ?? emails.find((e) => e?.primary === true) ?? emails[0];
+  const typed = emails.some((e) => typeof e?.type === "string");
+  const isWork = (e: Record<string, unknown>) => typeof e?.type === "string" && e.type.trim().toLowerCase() === "work";
+  const pick = typed ? emails.find(isWork) : (emails.find((e) => e?.primary === true) ?? emails[0]);
   return typeof pick?.value === "string" ? pick.value : null;
 }
 
+const text = (v: unknown) => (typeof v === "string" ? v : null);
+
+/** The person-identifying part of a user: who holds the number, as far as the gateway can tell. */
+function holderOf(resource: Record<string, unknown>): string {
+  const name = (resource.name ?? {}) as Record<string, unknown>;
+  const fold = (v: unknown) => (typeof v === "string" ? v.trim().toLowerCase() : null);
+  return JSON.stringify([fold(name.givenName), fold(name.familyName), fold(name.formatted), fold(workEmail(resource))]);
+}
+
+/**
+ * A reused number: Entra matches a new person to the old, disabled user by userName and re-enables it under
+ * the same userId. A user that was inactive and becomes active with another name or e-mail is flagged, so
+ * the core can decide whether the line now belongs to someone else (docs/core-contract.md).
+ */
+export const isPossibleNewHolder = (before: UserRow, after: UserRow): boolean =>
+  !before.active && after.active && holderOf(before.resource) !== holderOf(after.resource);
+
+/** `previous` is the user before an update, for the possibleNewHolder flag. */
 export function buildChangeEvent(
   id: string,
   type: ChangeType,
   user: UserRow,
   tenant: Tenant,
   occurredAt: string,
+  previous?: UserRow,
 ): NewChangeEventRow {
   const name = (user.resource.name ?? {}) as Record<string, unknown>;
-  const text = (v: unknown) => (typeof v === "string" ? v : null);
   return {
     id,
     tenantId: tenant.tenantId,
@@ -48,6 +73,7 @@ export function buildChangeEvent(
       userId: user.id,
       mobile: user.mobile,
       version: user.version,
+      ...(previous && type === "user.reactivated" && isPossibleNewHolder(previous, user) ? { possibleNewHolder: true } : {}),
       user: {
         userName: user.userName,
         externalId: user.externalId,

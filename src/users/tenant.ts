@@ -1,4 +1,8 @@
+import type { Manager } from "../tenants/managers.ts";
 import type { TenantRecord } from "../tenants/record.ts";
 
-/** Who a request acts for: the Entra tenant (lower-case GUID) and its allow-list record. */
-export type Tenant = { tenantId: string; record: TenantRecord };
+/**
+ * Who a request acts for: the Entra tenant (lower-case GUID), its allow-list record, and, when the request
+ * came through a manager's own Tenant URL (/scim/v2/managers/<key>), that manager.
+ */
+export type Tenant = { tenantId: string; record: TenantRecord; app?: Manager };

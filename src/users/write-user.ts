@@ -1,19 +1,24 @@
 // The write use cases: create, replace (PUT), patch, delete. Each is one atomic db.batch holding the user
 // change and its change event (D1 has no interactive transactions). Uniqueness is decided by the unique
 // index, and lost updates are prevented by `WHERE version = ?` plus a retry, never by read-then-write.
-import { insertEvent, insertEventIfAtVersion, insertEventIfWritten } from "../db/event-store.ts";
+import { insertEvent, insertEventIfAtVersion, insertEventIfWritten, previousManagerOf } from "../db/event-store.ts";
 import { toScimStorageError } from "../db/errors.ts";
 import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
 import { deleteUserIfVersion, findUserById, insertUser, updateUserIfVersion } from "../db/user-store.ts";
 import { notFound, unavailable } from "../scim/errors.ts";
-import { applyUserPatch, isSameResource } from "../scim/user-patch.ts";
+import { applyUserPatch } from "../scim/user-patch.ts";
 import { parseUserResource } from "../scim/user-schema.ts";
+import { normaliseEmails } from "../scim/work-email.ts";
+import { managerNamed, managersOf } from "../tenants/managers.ts";
 import { buildChangeEvent, changeTypeOf } from "./change-event.ts";
 import type { UserDeps } from "./deps.ts";
+import type { WriteNotes } from "./manager-rules.ts";
 import { applyProfile } from "./profile.ts";
 import type { Tenant } from "./tenant.ts";
+import { mayDelete, planUpdate, storedManagerNotes, type ResourceChange } from "./update-plan.ts";
 
-export type WriteResult = { user: UserRow; event?: NewChangeEventRow };
+/** `notes` say what the request log should record about the write (manager-rules.ts). */
+export type WriteResult = { user: UserRow; event?: NewChangeEventRow; notes?: WriteNotes };
 
 const DUPLICATE = "A user with this mobile number (userName) already exists in this tenant.";
 /** Attempts for a versioned write under contention; each is one read and one batch. */
@@ -22,7 +27,7 @@ const MAX_ATTEMPTS = 64;
 export const userNotFound = () => notFound("No user with this id exists in this tenant.");
 
 export async function createUser(deps: UserDeps, tenant: Tenant, body: unknown): Promise<WriteResult> {
-  const resource = parseUserResource(body);
+  const resource = parseUserResource(normaliseEmails(body));
   const columns = applyProfile(resource, tenant);
   const at = deps.now().toISOString();
   const user: UserRow = {
@@ -41,44 +46,53 @@ export async function createUser(deps: UserDeps, tenant: Tenant, body: unknown):
 }
 
 export function replaceUser(deps: UserDeps, tenant: Tenant, id: string, body: unknown): Promise<WriteResult> {
-  const resource = parseUserResource(body);
+  const resource = parseUserResource(normaliseEmails(body));
   return updateWithRetry(deps, tenant, id, () => resource);
 }
 
 export function patchUser(deps: UserDeps, tenant: Tenant, id: string, body: unknown): Promise<WriteResult> {
-  return updateWithRetry(deps, tenant, id, (current) => parseUserResource(applyUserPatch(current.resource, body)));
+  return updateWithRetry(deps, tenant, id, (stored) => parseUserResource(normaliseEmails(applyUserPatch(stored, body))));
 }
 
-function updateWithRetry(
-  deps: UserDeps,
-  tenant: Tenant,
-  id: string,
-  change: (current: UserRow) => Record<string, unknown>,
-): Promise<WriteResult> {
+function updateWithRetry(deps: UserDeps, tenant: Tenant, id: string, change: ResourceChange): Promise<WriteResult> {
   return retryVersionRace(deps, tenant, id, async (current) => {
-    const resource = change(current);
-    // A change that changes nothing writes nothing and emits no event (Entra re-sends unchanged values).
-    if (isSameResource(resource, current.resource)) return { user: current };
+    const plan = planUpdate(current, change, tenant);
+    if (plan.kind !== "write") return { user: current, notes: plan.notes };
     const at = deps.now().toISOString();
     const next: UserRow = {
       ...current,
-      ...applyProfile(resource, tenant, current),
-      resource,
+      ...plan.columns,
+      resource: plan.resource,
       version: current.version + 1,
       lastEventId: deps.newId(),
       updatedAt: at,
     };
-    const event = buildChangeEvent(next.lastEventId, changeTypeOf(current, next), next, tenant, at);
+    const event = buildChangeEvent(next.lastEventId, changeTypeOf(current, next), next, tenant, at, current);
     const [update] = await runBatch(deps, [
       updateUserIfVersion(deps.db, next, current.version),
       insertEventIfWritten(deps.db, event),
     ]);
-    return update?.meta.changes === 1 ? { user: next, event } : undefined;
+    if (update?.meta.changes !== 1) return undefined;
+    if (plan.claimed && (await claimedBack(deps, tenant, current))) plan.notes.managerFlip = true;
+    return { user: next, event, notes: plan.notes };
   });
+}
+
+/**
+ * Whether the claiming app held the user before its last manager did (a user in the scope of two apps).
+ * Read after the claim is stored, for the log only: a failed read reports no flip rather than failing a
+ * write that is already in D1.
+ */
+async function claimedBack(deps: UserDeps, tenant: Tenant, current: UserRow): Promise<boolean> {
+  const previous = await previousManagerOf(deps.db, tenant.tenantId, current).catch(() => null);
+  const managers = managersOf(tenant.record);
+  return previous !== null && managers !== undefined && managerNamed(managers, previous)?.key === tenant.app?.key;
 }
 
 export function deleteUser(deps: UserDeps, tenant: Tenant, id: string): Promise<WriteResult> {
   return retryVersionRace(deps, tenant, id, async (current) => {
+    // Through another manager's Tenant URL a DELETE changes nothing (manager-rules.ts): 204 all the same.
+    if (!mayDelete(current, tenant)) return { user: current, notes: { ignoredForeignManager: true } };
     const at = deps.now().toISOString();
     // The deletion is a version of its own, so the core can order it after every earlier state.
     const gone: UserRow = { ...current, version: current.version + 1, updatedAt: at };
@@ -87,7 +101,7 @@ export function deleteUser(deps: UserDeps, tenant: Tenant, id: string): Promise<
       insertEventIfAtVersion(deps.db, event, current.version),
       deleteUserIfVersion(deps.db, tenant.tenantId, id, current.version),
     ]);
-    return removal?.meta.changes === 1 ? { user: gone, event } : undefined;
+    return removal?.meta.changes === 1 ? { user: gone, event, notes: storedManagerNotes(current, tenant) } : undefined;
   });
 }
 

@@ -51,7 +51,10 @@ describe("tenants add", () => {
     expect(await cli.stored()).toEqual({
       accountId: "TM-1001",
       name: "Contoso Ltd",
-      managers: ["Ann Manager", "Bob Boss"],
+      managers: [
+        { key: "ann-manager", name: "Ann Manager" },
+        { key: "bob-boss", name: "Bob Boss" },
+      ],
       enabled: true,
       createdAt: "2026-11-28T10:00:01.000Z",
       updatedAt: "2026-11-28T10:00:01.000Z",
@@ -68,7 +71,7 @@ describe("tenants add", () => {
     expect(cli.stderr()).toContain("already on the allow-list");
     expect((await cli.stored())?.accountId).toBe("TM-1001");
     expect(await cli.run("add", TENANT, "--account", "TM-2002", "--name", "Contoso", "--manager", "Cy", "--force")).toBe(EXIT_OK);
-    expect(await cli.stored()).toMatchObject({ accountId: "TM-2002", managers: ["Cy"] });
+    expect(await cli.stored()).toMatchObject({ accountId: "TM-2002", managers: [{ key: "cy", name: "Cy" }] });
     expect(cli.stdout()).toMatch(/accountId\s+TM-1001\s+->\s+TM-2002/);
   });
 
@@ -101,8 +104,12 @@ describe("tenants update, disable, enable", () => {
     await cli.run(...ADD);
     cli.reset();
     expect(await cli.run("update", TENANT, "--add-manager", "Cy Chief", "--remove-manager", "BOB BOSS")).toBe(EXIT_OK);
-    expect((await cli.stored())?.managers).toEqual(["Ann Manager", "Cy Chief"]);
-    expect(cli.stdout()).toMatch(/managers\s+Ann Manager, Bob Boss\s+->\s+Ann Manager, Cy Chief/);
+    expect((await cli.stored())?.managers).toEqual([
+      { key: "ann-manager", name: "Ann Manager" },
+      { key: "bob-boss", name: "Bob Boss", retiredAt: "2026-11-28T10:00:02.000Z" },
+      { key: "cy-chief", name: "Cy Chief" },
+    ]);
+    expect(cli.stdout()).toMatch(/managers\s+Ann Manager, Bob Boss\s+->\s+Ann Manager, Cy Chief; retired: Bob Boss/);
   });
 
   it("refuses to remove the last manager or one that is not listed", async () => {
@@ -111,7 +118,10 @@ describe("tenants update, disable, enable", () => {
     expect(await cli.run("update", TENANT, "--remove-manager", "Ann Manager", "--remove-manager", "Bob Boss")).toBe(EXIT_REFUSED);
     expect(await cli.run("update", TENANT, "--remove-manager", "Nobody")).toBe(EXIT_REFUSED);
     expect(cli.stderr()).toContain('Not a manager of this tenant: "Nobody"');
-    expect((await cli.stored())?.managers).toEqual(["Ann Manager", "Bob Boss"]);
+    expect((await cli.stored())?.managers).toEqual([
+      { key: "ann-manager", name: "Ann Manager" },
+      { key: "bob-boss", name: "Bob Boss" },
+    ]);
   });
 
   it("disables and enables, keeps createdAt, and writes nothing when nothing changes", async () => {

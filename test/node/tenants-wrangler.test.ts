@@ -25,7 +25,7 @@ describe("npm run tenants on a real local KV", () => {
       ["kv", "key", "get", "--binding", "TENANTS", "--local", "--persist-to", persistTo, "tenant:ab0c5e9e-0000-4000-8000-0000000000aa"],
       { encoding: "utf8", env },
     );
-    expect(TenantRecord.parse(JSON.parse(raw.stdout))).toMatchObject({ accountId: "TM-77", managers: ["Ann Manager"], enabled: true });
+    expect(TenantRecord.parse(JSON.parse(raw.stdout))).toMatchObject({ accountId: "TM-77", managers: [{ key: "ann-manager", name: "Ann Manager" }], enabled: true });
 
     // No terminal to answer the question: the tenant stays.
     const removal = tenants("remove", "ab0c5e9e-0000-4000-8000-0000000000aa");

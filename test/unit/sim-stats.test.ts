@@ -52,6 +52,12 @@ describe("core comparison", () => {
     expect(compareCoreUsers([entry(0), entry(1), entry(2, { userId: "u-old", deleted: true })], [slot(0), slot(1), slot(2, false)], held)).toEqual([]);
   });
 
+  it("names a user the core holds under another manager than its app's, from the core's own manager field", () => {
+    expect(compareCoreUsers([entry(0, { manager: "Bob Boss" }), entry(1, { manager: "Ann Manager" })], [slot(0), slot(1)], held)).toEqual([
+      "user #0: stored manager differs at the core",
+    ]);
+  });
+
   it("names what lags: a missing user, an older version, a live deleted user", () => {
     expect(compareCoreUsers([entry(0, { version: 1 }), entry(2)], [slot(0), slot(1), slot(2, false)], held)).toEqual([
       "user #0: core has version 1, gateway 2",
