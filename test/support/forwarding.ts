@@ -118,14 +118,41 @@ function shuffle<T>(items: T[], random: () => number): void {
 
 export type Forwarding = ReturnType<typeof forwardingPipeline>;
 
+/** The tenant a bearer token is for: a JWT's tid claim, or the tenant a secret token names. */
+function tenantOfToken(token: string): string | undefined {
+  const secret = /^tm1\.([0-9a-f-]{36})\./.exec(token)?.[1];
+  if (secret) return secret;
+  try {
+    const payload = JSON.parse(atob((token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/"))) as { tid?: unknown };
+    return typeof payload.tid === "string" ? payload.tid.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function forwardingPipeline(options: { seed?: number; outbox?: Partial<OutboxConfig>; maxRetries?: number } = {}) {
   const clock = testClock();
   const random = seededRandom(options.seed ?? 1);
   const core = createCoreEmulator({ token: env.CORE_TOKEN, now: clock.now });
+  // The test files share one D1 (vitest isolate: false), so this pipeline's cron also re-sends what other
+  // files left pending or enqueued. Those events reach a core of their own, `strays`; `core` sees only the
+  // tenants this pipeline sent requests for (or adopted), so a test's assertions on it stay exact.
+  const strays = createCoreEmulator({ token: env.CORE_TOKEN, now: clock.now });
+  const own = new Set<string>();
+  const adopt = (tenantId: string) => void own.add(tenantId.toLowerCase());
+  const routedFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    let tenantId: unknown;
+    try {
+      tenantId = (JSON.parse(typeof init?.body === "string" ? init.body : "{}") as { tenantId?: unknown }).tenantId;
+    } catch {
+      tenantId = undefined;
+    }
+    return (typeof tenantId === "string" && !own.has(tenantId.toLowerCase()) ? strays : core).fetch(input, init);
+  };
   const queue = new TestQueue(clock, random);
   const logs: Record<string, unknown>[] = [];
   const worker = createWorker({
-    fetch: core.fetch,
+    fetch: routedFetch,
     now: clock.now,
     random,
     log: (fields) => logs.push(fields),
@@ -137,6 +164,8 @@ export function forwardingPipeline(options: { seed?: number; outbox?: Partial<Ou
 
   /** A SCIM call through the Worker's fetch; waits for its waitUntil work (the relay) to finish. */
   async function scim(token: string, method: string, path: string, body?: unknown): Promise<ScimResponse> {
+    const tenantId = tenantOfToken(token);
+    if (tenantId) adopt(tenantId);
     const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
     if (body !== undefined) headers["Content-Type"] = "application/scim+json";
     const ctx = createExecutionContext();
@@ -223,7 +252,7 @@ export function forwardingPipeline(options: { seed?: number; outbox?: Partial<Ou
     await waitOnExecutionContext(ctx);
   }
 
-  return { clock, core, queue, logs, worker, env: workerEnv, scim, invoke, drain, cron };
+  return { clock, core, strays, adopt, queue, logs, worker, env: workerEnv, scim, invoke, drain, cron };
 }
 
 /** The outbox rows of one tenant, oldest first. */
