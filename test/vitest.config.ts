@@ -39,7 +39,7 @@ export default defineConfig(async () => ({
           name: "workers",
           root,
           include: ["test/unit/**/*.test.ts", "test/http/**/*.test.ts"],
-          setupFiles: ["test/support/apply-migrations.ts"],
+          setupFiles: ["test/support/freeze-builtins.ts", "test/support/apply-migrations.ts"],
         },
       },
       {

@@ -1,0 +1,73 @@
+// Issue 11: what a hostile tenant (its Entra admin, or anything holding one valid token for it) tried against
+// the shared gateway, one named test per attack, each through the Worker with two tenants: the attacker does
+// its worst on its own users, then the victim tenant must be served exactly as before. The built-ins are
+// compared by identity after every attack, since one isolate serves every tenant.
+import { describe, expect, it } from "vitest";
+import { expectBuiltinsUntouched } from "../support/builtins.ts";
+import { allowTenant, call, connectedTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
+
+const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const patchOf = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
+
+/** Another tenant, untouched by the attack: it lists, creates and patches, and a token never seen before works. */
+async function expectVictimServed(victim: Awaited<ReturnType<typeof connectedTenant>>, mobile: string): Promise<void> {
+  const list = await victim.scim("GET", "/Users");
+  expect(list.status, list.text).toBe(200);
+  const created = await victim.scim("POST", "/Users", entraUser(mobile));
+  expect(created.status, created.text).toBe(201);
+  const patched = await victim.scim("PATCH", `/Users/${created.body.id}`, patchOf({ op: "Replace", path: "active", value: "False" }));
+  expect(patched.status, patched.text).toBe(200);
+  expect(patched.body.active, patched.text).toBe(false);
+  const lookup = await victim.scim("GET", `/Users?filter=userName+eq+%22${mobile}%22`);
+  expect(lookup.body?.totalResults, lookup.text).toBe(1);
+  // A fresh token of a tenant never seen before: verified by jose from scratch, no cache involved.
+  const newcomer = newTenantId();
+  await allowTenant(newcomer);
+  const fresh = await call("GET", "/Users", { token: await devToken(newcomer) });
+  expect(fresh.status, fresh.text).toBe(200);
+}
+
+async function twoTenants() {
+  const attacker = await connectedTenant();
+  const victim = await connectedTenant();
+  const target = await attacker.scim("POST", "/Users", entraUser("11234567890"));
+  expect(target.status, target.text).toBe(201);
+  return { attacker, victim, targetPath: `/Users/${target.body.id}` };
+}
+
+describe("a hostile tenant's PATCH cannot reach the built-in functions every tenant shares (issue 11 §1)", () => {
+  it.each([
+    ["a path through hasOwnProperty", { op: "add", path: "hasOwnProperty.call", value: "x" }, "invalidPath"],
+    ["a path through toString", { op: "add", path: "toString.call", value: "x" }, "invalidPath"],
+    ["a path in mixed case", { op: "Replace", path: "HasOwnProperty.Call", value: "x" }, "invalidPath"],
+    ["a nested path", { op: "add", path: "toString.toString.call", value: "x" }, "invalidPath"],
+    ["a path-less value key", { op: "add", value: { "valueOf.bind": 2 } }, "invalidValue"],
+    ["a key inside a value", { op: "add", path: "name", value: { "isPrototypeOf.call": 3 } }, "invalidValue"],
+    ["a key inside a value, in mixed case", { op: "replace", path: "name", value: { "isPROTOTYPEof.CALL": 3 } }, "invalidValue"],
+    ["a key deep inside a value", { op: "add", path: "x", value: { a: [{ b: { "toString.apply": 1 } }] } }, "invalidValue"],
+    ["a URN-qualified path", { op: "add", path: "urn:ietf:params:scim:schemas:core:2.0:User:valueOf.call", value: 1 }, "invalidPath"],
+    ["an enterprise extension key", { op: "add", value: { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { "constructor.prototype.x": 1 } } }, "invalidValue"],
+    ["a path through a boolean's methods", { op: "add", path: "active.toString.call", value: 1 }, "invalidPath"],
+    ["a path through a string's length", { op: "replace", path: "emails.length", value: 0 }, "invalidPath"],
+  ])("refuses %s with 400 and leaves the built-ins and the other tenant alone", async (_attack, operation, scimType) => {
+    const { attacker, victim, targetPath } = await twoTenants();
+    const res = await attacker.scim("PATCH", targetPath, patchOf(operation));
+    expect(res.status, res.text).toBe(400);
+    expect(res.body?.scimType, res.text).toBe(scimType);
+    expect(res.body?.detail, res.text).toMatch(/built-in/);
+    expectBuiltinsUntouched();
+    await expectVictimServed(victim, "441234567890");
+  });
+
+  it("still stores an unknown attribute and the SCIM attribute 'name', which every function also has", async () => {
+    const { attacker, targetPath } = await twoTenants();
+    const res = await attacker.scim(
+      "PATCH",
+      targetPath,
+      patchOf({ op: "add", path: "costCentreCode", value: "X1" }, { op: "Replace", value: { "NAME.givenName": "Bo", "name.FamilyName": "Li" } }),
+    );
+    expect(res.status, res.text).toBe(200);
+    expect(res.body, res.text).toMatchObject({ costCentreCode: "X1", name: { givenName: "Bo", familyName: "Li" } });
+    expectBuiltinsUntouched();
+  });
+});
