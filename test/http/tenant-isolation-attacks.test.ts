@@ -71,3 +71,43 @@ describe("a hostile tenant's PATCH cannot reach the built-in functions every ten
     expectBuiltinsUntouched();
   });
 });
+
+describe("a hostile tenant's deeply nested JSON gets a 400, not a 500 (issue 11 §6)", () => {
+  const deepArray = (depth: number) => `${"[".repeat(depth)}1${"]".repeat(depth)}`;
+  const deepObject = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+  const user = (nested: string) => `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"11234567891","x":${nested}}`;
+  const patchBody = (nested: string) => `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"add","path":"x","value":${nested}}]}`;
+
+  it.each([
+    ["POST", "a 20,000-deep array in a User", () => user(deepArray(20_000))],
+    ["POST", "a 5,000-deep object in a User", () => user(deepObject(5_000))],
+    ["POST", "a body that is a 20,000-deep array", () => deepArray(20_000)],
+    ["PUT", "a 20,000-deep array in a User", () => user(deepArray(20_000))],
+    ["PUT", "a 5,000-deep object in a User", () => user(deepObject(5_000))],
+    ["PATCH", "a 20,000-deep array in a value", () => patchBody(deepArray(20_000))],
+    ["PATCH", "a 5,000-deep object in a value", () => patchBody(deepObject(5_000))],
+    ["POST", "33 levels, one more than allowed", () => user(deepArray(32))],
+  ])("refuses %s of %s with 400 invalidSyntax, and the other tenant is served", async (method, _what, body) => {
+    const { attacker, victim, targetPath } = await twoTenants();
+    const res = await call(method, method === "POST" ? "/Users" : targetPath, {
+      token: await devToken(attacker.tenantId),
+      rawBody: body(),
+      headers: { "Content-Type": "application/scim+json" },
+    });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body?.scimType, res.text).toBe("invalidSyntax");
+    expect(res.body?.detail, res.text).toMatch(/nest/);
+    await expectVictimServed(victim, "441234567890");
+  });
+
+  it("accepts 32 levels", async () => {
+    const { attacker } = await twoTenants();
+    // The User object is level 1, "x" holds 31 more.
+    const res = await call("POST", "/Users", {
+      token: await devToken(attacker.tenantId),
+      rawBody: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"11234567891","x":${"[".repeat(31)}1${"]".repeat(31)}}`,
+      headers: { "Content-Type": "application/scim+json" },
+    });
+    expect(res.status, res.text).toBe(201);
+  });
+});
