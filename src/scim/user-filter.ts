@@ -6,6 +6,7 @@
 import { parse } from "scim2-parse-filter";
 import type { Filter } from "scim2-parse-filter";
 import { invalidFilter } from "./errors.ts";
+import { filterTextProblem } from "./filter-text.ts";
 
 export type FilterAttribute = "userName" | "externalId" | "id" | "active" | "displayName";
 export type UserCriterion = { attribute: FilterAttribute; value: string | boolean | null };
@@ -33,6 +34,9 @@ export function parseUserFilter(filter: string): UserCriterion[] {
     throw invalidFilter(`The filter is longer than ${MAX_FILTER_LENGTH} characters. ${SUPPORTED}.`);
   }
   if (filter.trim() === "") throw invalidFilter(`The filter is empty. ${SUPPORTED}.`);
+  // Before the parser: its quoted-string pattern backtracks exponentially on line feeds (filter-text.ts).
+  const problem = filterTextProblem(filter);
+  if (problem) throw invalidFilter(`The filter ${problem}. ${SUPPORTED}.`);
   const prepared = quoteBareValues(filter);
   let ast: Filter;
   try {

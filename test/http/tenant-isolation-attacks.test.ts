@@ -2,9 +2,11 @@
 // the shared gateway, one named test per attack, each through the Worker with two tenants: the attacker does
 // its worst on its own users, then the victim tenant must be served exactly as before. The built-ins are
 // compared by identity after every attack, since one isolate serves every tenant.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expectBuiltinsUntouched } from "../support/builtins.ts";
 import { allowTenant, call, connectedTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
+import { growingLengths, hostileFilters, hostilePatches } from "../support/hostile-text.ts";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const patchOf = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
@@ -109,5 +111,61 @@ describe("a hostile tenant's deeply nested JSON gets a 400, not a 500 (issue 11 
       headers: { "Content-Type": "application/scim+json" },
     });
     expect(res.status, res.text).toBe(201);
+  });
+});
+
+describe("a hostile tenant's filters and paths cannot hold the isolate (issue 11 §2)", () => {
+  /** One request, and how long the isolate spent on it: a parser gone exponential blocks exactly this long. */
+  async function timed(run: () => Promise<{ status: number; text: string }>) {
+    const started = Date.now();
+    const res = await run();
+    return { ...res, ms: Date.now() - started };
+  }
+
+  // Grown step by step, so the old code fails at the first step over a second instead of running for hours.
+  it.each(hostileFilters(16).map(([name]) => [name]))("answers the filter of %s, grown to 1,000 characters, with 400 invalidFilter within a second each", async (name) => {
+    const { attacker, victim } = await twoTenants();
+    for (const length of growingLengths(1_000)) {
+      const filter = new Map(hostileFilters(length)).get(name) as string;
+      const res = await timed(() => attacker.scim("GET", `/Users?filter=${encodeURIComponent(filter)}`));
+      expect(res.status, `${length} characters: ${res.text}`).toBe(400);
+      expect(res.text).toContain("invalidFilter");
+      expect(res.ms, `${length} characters`).toBeLessThan(1_000);
+    }
+    await expectVictimServed(victim, "441234567890");
+  });
+
+  it.each(hostilePatches(16).map(([name]) => [name]))("answers a PATCH with %s, at 1,000 and 60,000 characters, with 400 within a second", async (name) => {
+    const { attacker, victim, targetPath } = await twoTenants();
+    for (const length of [1_000, 60_000]) {
+      const body = new Map(hostilePatches(length)).get(name);
+      const res = await timed(() => attacker.scim("PATCH", targetPath, body));
+      // Escaped line feeds take two bytes each in JSON: 60,000 of them exceed the 64 KiB body limit (413).
+      if (res.status !== 413 || length < 60_000) {
+        expect(res.status, `${length} characters: ${res.text}`).toBe(400);
+        expect(res.text).toMatch(/longer than 256 characters|control character/);
+      }
+      expect(res.ms, `${length} characters`).toBeLessThan(1_000);
+    }
+    await expectVictimServed(victim, "441234567890");
+  });
+
+  it("answers random strings of control characters, quotes and backslashes, as filters and as PATCH paths, with a SCIM answer within a second each", async () => {
+    const { attacker, targetPath } = await twoTenants();
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom("\n", "\r", "\t", "\u0000", "\u001f", "\u007f", "\u0085", '"', "\\", " ", "a", "1"), maxLength: 1_000 }),
+      fc.string({ unit: fc.constantFrom("\n", "\r", '"', "\\", "a"), maxLength: 60 }).map((s) => `userName eq "${s}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(text, async (s) => {
+        const filtered = await timed(() => attacker.scim("GET", `/Users?filter=${encodeURIComponent(s)}`));
+        expect(filtered.status, filtered.text).toBeLessThan(500);
+        expect(filtered.ms).toBeLessThan(1_000);
+        const patched = await timed(() => attacker.scim("PATCH", targetPath, patchOf({ op: "add", path: `emails[type eq "${s}"].value`, value: "a@b.example" })));
+        expect(patched.status, patched.text).toBeLessThan(500);
+        expect(patched.ms).toBeLessThan(1_000);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

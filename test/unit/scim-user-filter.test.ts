@@ -128,4 +128,22 @@ describe("parseUserFilter: everything else is invalidFilter", () => {
     expect(parseUserFilter(criteria(10))).toHaveLength(10);
     expect(rejection(criteria(11)).detail).toContain("more than 10 comparisons");
   });
+
+  // Issue 11 §2: the parser's string pattern backtracks exponentially on line feeds, so control characters
+  // and escapes other than \" and \\ are refused before it runs.
+  it.each([
+    ['userName eq "1\n2"', "control character"],
+    ['userName\teq "1"', "control character"],
+    ['userName eq "1\u00852"', "control character"],
+    [String.raw`userName eq "a\nb"`, "backslash escape"],
+    [String.raw`userName eq "a\u0041"`, "backslash escape"],
+    [String.raw`userName eq "a\/b"`, "backslash escape"],
+  ])("refuses %j before the parser runs", (filter, problem) => {
+    expect(rejection(filter).detail).toContain(problem);
+  });
+
+  it('keeps the escapes \" and \\', () => {
+    expect(parseUserFilter(String.raw`externalId eq "a\"b"`)).toEqual([{ attribute: "externalId", value: 'a"b' }]);
+    expect(parseUserFilter(String.raw`externalId eq "a\\b"`)).toHaveLength(1);
+  });
 });
