@@ -8,19 +8,13 @@ import { columnPlaceholders, columnValues, template } from "./prepared.ts";
 import { users, type UserRow } from "./schema.ts";
 
 /** One conjunct of a lookup; the use case has already canonicalised the mobile number. */
-export type UserMatch =
-  | { mobile: string }
-  | { externalId: string }
-  | { id: string }
-  | { active: boolean }
-  | { displayName: string };
+/** Each is served by an index (storage.test.ts pins the plans); no lookup scans a tenant. */
+export type UserMatch = { mobile: string } | { externalId: string } | { id: string };
 
 function matchToSql(match: UserMatch): SQL {
   if ("mobile" in match) return eq(users.mobile, match.mobile);
   if ("externalId" in match) return eq(users.externalId, match.externalId);
-  if ("id" in match) return eq(users.id, match.id);
-  if ("active" in match) return eq(users.active, match.active);
-  return sql`lower(json_extract(${users.resource}, '$.displayName')) = lower(${match.displayName})`;
+  return eq(users.id, match.id);
 }
 
 /**

@@ -62,6 +62,7 @@ describe("query plans", () => {
     ["userName", [{ mobile: "11234567890" }], "users_tenant_mobile"],
     ["externalId", [{ externalId: "x" }], "users_tenant_external_id_id"],
     ["id", [{ id: "x" }], "sqlite_autoindex_users_1"],
+    ["userName and externalId", [{ mobile: "11234567890" }, { externalId: "x" }], "users_tenant_"],
   ] as [string, UserMatch[], string][])("looks a user up by %s through an index, not a scan", async (_name, matches, indexName) => {
     const detail = await plan(pageOf(matches));
     expect(detail).toContain(indexName);
