@@ -24,5 +24,7 @@ export type AppEnv = {
     /** Set by a write: the user it touched and the change event it recorded; logged, for tracing. */
     userId: string;
     eventId: string;
+    /** Set by a write that left attributes out to stay within the stored size cap; their names are logged. */
+    droppedAttributes: string[];
   };
 };

@@ -52,6 +52,7 @@ const render = (c: Context<AppEnv>, user: UserRow, query?: Projection) => render
 function trace(c: Context<AppEnv>, result: WriteResult) {
   c.set("userId", result.user.id);
   if (result.event) c.set("eventId", result.event.id);
+  if (result.dropped?.length) c.set("droppedAttributes", result.dropped);
 }
 
 function written(c: Context<AppEnv>, result: WriteResult) {

@@ -11,9 +11,11 @@ import { parseUserResource } from "../scim/user-schema.ts";
 import { buildChangeEvent, changeTypeOf } from "./change-event.ts";
 import type { UserDeps } from "./deps.ts";
 import { applyProfile } from "./profile.ts";
+import { capStoredResource } from "./resource-cap.ts";
 import type { Tenant } from "./tenant.ts";
 
-export type WriteResult = { user: UserRow; event?: NewChangeEventRow };
+/** `dropped`: attributes left out to keep the stored user within its size cap (resource-cap.ts), for the log. */
+export type WriteResult = { user: UserRow; event?: NewChangeEventRow; dropped?: string[] };
 
 const DUPLICATE = "A user with this mobile number (userName) already exists in this tenant.";
 /** Attempts for a versioned write under contention; each is one read and one batch. */
@@ -22,7 +24,7 @@ const MAX_ATTEMPTS = 64;
 export const userNotFound = () => notFound("No user with this id exists in this tenant.");
 
 export async function createUser(deps: UserDeps, tenant: Tenant, body: unknown): Promise<WriteResult> {
-  const resource = parseUserResource(body);
+  const { resource, dropped } = capStoredResource(parseUserResource(body));
   const columns = applyProfile(resource, tenant);
   const at = deps.now().toISOString();
   const user: UserRow = {
@@ -37,28 +39,28 @@ export async function createUser(deps: UserDeps, tenant: Tenant, body: unknown):
   };
   const event = buildChangeEvent(user.lastEventId, "user.created", user, tenant, at);
   await runBatch(deps, [insertUser(deps.db, user), insertEvent(deps.db, event)]);
-  return { user, event };
+  return { user, event, dropped };
 }
 
 export function replaceUser(deps: UserDeps, tenant: Tenant, id: string, body: unknown): Promise<WriteResult> {
-  const resource = parseUserResource(body);
-  return updateWithRetry(deps, tenant, id, () => resource);
+  const capped = capStoredResource(parseUserResource(body));
+  return updateWithRetry(deps, tenant, id, () => capped);
 }
 
 export function patchUser(deps: UserDeps, tenant: Tenant, id: string, body: unknown): Promise<WriteResult> {
-  return updateWithRetry(deps, tenant, id, (current) => parseUserResource(applyUserPatch(current.resource, body)));
+  return updateWithRetry(deps, tenant, id, (current) => capStoredResource(parseUserResource(applyUserPatch(current.resource, body))));
 }
 
 function updateWithRetry(
   deps: UserDeps,
   tenant: Tenant,
   id: string,
-  change: (current: UserRow) => Record<string, unknown>,
+  change: (current: UserRow) => { resource: Record<string, unknown>; dropped: string[] },
 ): Promise<WriteResult> {
   return retryVersionRace(deps, tenant, id, async (current) => {
-    const resource = change(current);
+    const { resource, dropped } = change(current);
     // A change that changes nothing writes nothing and emits no event (Entra re-sends unchanged values).
-    if (isSameResource(resource, current.resource)) return { user: current };
+    if (isSameResource(resource, current.resource)) return { user: current, dropped };
     const at = deps.now().toISOString();
     const next: UserRow = {
       ...current,
@@ -73,7 +75,7 @@ function updateWithRetry(
       updateUserIfVersion(deps.db, next, current.version),
       insertEventIfWritten(deps.db, event),
     ]);
-    return update?.meta.changes === 1 ? { user: next, event } : undefined;
+    return update?.meta.changes === 1 ? { user: next, event, dropped } : undefined;
   });
 }
 

@@ -2,10 +2,12 @@
 // the shared gateway, one named test per attack, each through the Worker with two tenants: the attacker does
 // its worst on its own users, then the victim tenant must be served exactly as before. The built-ins are
 // compared by identity after every attack, since one isolate serves every tenant.
+import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
 import { expectBuiltinsUntouched } from "../support/builtins.ts";
-import { allowTenant, call, connectedTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
+import { allowTenant, call, connectedTenant, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
 import { growingLengths, hostileFilters, hostilePatches } from "../support/hostile-text.ts";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
@@ -167,5 +169,60 @@ describe("a hostile tenant's filters and paths cannot hold the isolate (issue 11
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("a hostile tenant cannot fill the shared database (issue 11 §3)", () => {
+  const BLOB = "x".repeat(64_000);
+  const storedBytes = async (id: string) =>
+    (await env.DB.prepare("SELECT length(CAST(resource AS BLOB)) AS n, version FROM users WHERE id = ?").bind(id).first<{ n: number; version: number }>()) ?? { n: 0, version: 0 };
+
+  /** The attacker's calls go through an app whose request log the test reads. */
+  async function loggedAttacker() {
+    const lines: string[] = [];
+    const app = createApp({ log: (line) => lines.push(line) });
+    const { attacker, victim } = await twoTenants();
+    const token = await devToken(attacker.tenantId);
+    const send = async (method: string, path: string, body?: unknown) => {
+      const res = await sendThrough(app, token, method, path, body);
+      const text = await res.text();
+      return { status: res.status, text, body: JSON.parse(text) };
+    };
+    return { send, lines, victim };
+  }
+
+  it("stores a POST with a 64,000-character unknown attribute without it, answers with the user as stored, and logs only the name", async () => {
+    const { send, lines, victim } = await loggedAttacker();
+    const res = await send("POST", "/Users", entraUser("11234567891", { blob: BLOB, title: "Counsel" }));
+    expect(res.status, res.text.slice(0, 300)).toBe(201);
+    expect(res.body.blob).toBeUndefined();
+    expect(res.body).toMatchObject({ userName: "11234567891", title: "Counsel", name: { givenName: "Ann" }, emails: [{ value: "ann.lee@contoso.example" }] });
+    expect((await storedBytes(res.body.id)).n).toBeLessThanOrEqual(8 * 1024);
+    const line = JSON.parse(lines.at(-1) ?? "{}");
+    expect(line).toMatchObject({ status: 201, droppedAttributes: ["blob"], droppedAttributeCount: 1 });
+    expect(lines.join("\n")).not.toContain("xxxxxxxxxx");
+    await expectVictimServed(victim, "441234567890");
+  });
+
+  it("stores a PUT with it the same way", async () => {
+    const { send, lines } = await loggedAttacker();
+    const created = await send("POST", "/Users", entraUser("11234567891"));
+    const res = await send("PUT", `/Users/${created.body.id}`, entraUser("11234567891", { blob: BLOB, title: "Counsel" }));
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    expect(res.body).toMatchObject({ title: "Counsel" });
+    expect(res.body.blob).toBeUndefined();
+    expect((await storedBytes(created.body.id)).n).toBeLessThanOrEqual(8 * 1024);
+    expect(JSON.parse(lines.at(-1) ?? "{}")).toMatchObject({ droppedAttributes: ["blob"] });
+  });
+
+  it("answers a PATCH that only adds it with the user as stored, writing nothing", async () => {
+    const { send, lines } = await loggedAttacker();
+    const created = await send("POST", "/Users", entraUser("11234567891"));
+    const res = await send("PATCH", `/Users/${created.body.id}`, patchOf({ op: "add", path: "blob", value: BLOB }));
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    expect(res.body.blob).toBeUndefined();
+    expect(await storedBytes(created.body.id)).toMatchObject({ version: 1 });
+    expect(JSON.parse(lines.at(-1) ?? "{}")).toMatchObject({ droppedAttributes: ["blob"] });
+    expect(JSON.parse(lines.at(-1) ?? "{}").eventId).toBeUndefined();
   });
 });
