@@ -1,11 +1,15 @@
 // The write use cases: create, replace (PUT), patch, delete. Each is one atomic db.batch holding the user
 // change and its change event (D1 has no interactive transactions). Uniqueness is decided by the unique
-// index, and lost updates are prevented by `WHERE version = ?` plus a retry, never by read-then-write.
-import { insertEvent, insertEventIfAtVersion, insertEventIfWritten } from "../db/event-store.ts";
+// index, the tenant's user quota by the create's own INSERT against the running count that creates and
+// deletes keep in the same batch, and lost updates by `WHERE version = ?` plus a retry, never by
+// read-then-write.
+import { insertEventIfAtVersion, insertEventIfWritten } from "../db/event-store.ts";
 import { toScimStorageError } from "../db/errors.ts";
 import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
-import { deleteUserIfVersion, findUserById, insertUser, updateUserIfVersion } from "../db/user-store.ts";
-import { notFound, unavailable } from "../scim/errors.ts";
+import { countCreatedUser, countDeletedUser } from "../db/usage-store.ts";
+import { deleteUserIfVersion, findUserById, insertUserWithinQuota, updateUserIfVersion } from "../db/user-store.ts";
+import { invalidValue, notFound, unavailable } from "../scim/errors.ts";
+import { maxUsersOf } from "../tenants/record.ts";
 import { applyUserPatch, isSameResource } from "../scim/user-patch.ts";
 import { parseUserResource } from "../scim/user-schema.ts";
 import { buildChangeEvent, changeTypeOf } from "./change-event.ts";
@@ -38,9 +42,21 @@ export async function createUser(deps: UserDeps, tenant: Tenant, body: unknown):
     updatedAt: at,
   };
   const event = buildChangeEvent(user.lastEventId, "user.created", user, tenant, at);
-  await runBatch(deps, [insertUser(deps.db, user), insertEvent(deps.db, event)]);
+  const maxUsers = maxUsersOf(tenant.record);
+  const [inserted] = await runBatch(deps, [
+    insertUserWithinQuota(deps.db, user, maxUsers),
+    insertEventIfWritten(deps.db, event),
+    countCreatedUser(deps.db, tenant.tenantId, user.id, user.lastEventId),
+  ]);
+  // Not 409: after an empty lookup Entra reads a 409 as a filtering incompatibility (issue 11 §3).
+  if (inserted?.meta.changes !== 1) throw quotaReached(maxUsers);
   return { user, event, dropped };
 }
+
+const quotaReached = (maxUsers: number) =>
+  invalidValue(
+    `This tenant already has ${maxUsers.toLocaleString("en-US")} users, the most its TeleMessage account allows, so the user was not created. Remove users from the Entra app's scope, or ask your TeleMessage account manager to raise the limit.`,
+  );
 
 export function replaceUser(deps: UserDeps, tenant: Tenant, id: string, body: unknown): Promise<WriteResult> {
   const capped = capStoredResource(parseUserResource(body));
@@ -85,8 +101,9 @@ export function deleteUser(deps: UserDeps, tenant: Tenant, id: string): Promise<
     // The deletion is a version of its own, so the core can order it after every earlier state.
     const gone: UserRow = { ...current, version: current.version + 1, updatedAt: at };
     const event = buildChangeEvent(deps.newId(), "user.deleted", gone, tenant, at);
-    const [, removal] = await runBatch(deps, [
+    const [, , removal] = await runBatch(deps, [
       insertEventIfAtVersion(deps.db, event, current.version),
+      countDeletedUser(deps.db, tenant.tenantId, id, current.version),
       deleteUserIfVersion(deps.db, tenant.tenantId, id, current.version),
     ]);
     return removal?.meta.changes === 1 ? { user: gone, event } : undefined;

@@ -9,6 +9,7 @@ import { createApp } from "../../src/app.ts";
 import { expectBuiltinsUntouched } from "../support/builtins.ts";
 import { allowTenant, call, connectedTenant, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
 import { growingLengths, hostileFilters, hostilePatches } from "../support/hostile-text.ts";
+import migration from "../../migrations/0004_tenant_usage.sql?raw";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const patchOf = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
@@ -224,5 +225,61 @@ describe("a hostile tenant cannot fill the shared database (issue 11 §3)", () =
     expect(await storedBytes(created.body.id)).toMatchObject({ version: 1 });
     expect(JSON.parse(lines.at(-1) ?? "{}")).toMatchObject({ droppedAttributes: ["blob"] });
     expect(JSON.parse(lines.at(-1) ?? "{}").eventId).toBeUndefined();
+  });
+});
+
+describe("a hostile tenant cannot grow without bound (issue 11 §3)", () => {
+  const usageOf = async (tenantId: string) =>
+    (await env.DB.prepare("SELECT users FROM tenant_usage WHERE tenant_id = ?").bind(tenantId).first<{ users: number }>())?.users;
+  const usersOf = async (tenantId: string) =>
+    (await env.DB.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>())?.n;
+
+  it("answers a create past the tenant's maxUsers with 400 (not 409) that tells the admin what to do, while another tenant still creates", async () => {
+    const attacker = await connectedTenant({ maxUsers: 2 });
+    const victim = await connectedTenant({ maxUsers: 2 });
+    expect((await attacker.scim("POST", "/Users", entraUser("11234567890"))).status).toBe(201);
+    const second = await attacker.scim("POST", "/Users", entraUser("11234567891"));
+    expect(second.status).toBe(201);
+    const refused = await attacker.scim("POST", "/Users", entraUser("11234567892"));
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.body).toMatchObject({ scimType: "invalidValue" });
+    expect(refused.body.detail, refused.text).toMatch(/already has 2 users.*not created.*account manager/);
+    expect(refused.text).not.toContain("11234567892");
+    expect([await usersOf(attacker.tenantId), await usageOf(attacker.tenantId)]).toEqual([2, 2]);
+    await expectVictimServed(victim, "441234567890");
+    // A deletion makes room again.
+    expect((await attacker.scim("DELETE", `/Users/${second.body.id}`)).status).toBe(204);
+    expect(await usageOf(attacker.tenantId)).toBe(1);
+    expect((await attacker.scim("POST", "/Users", entraUser("11234567892"))).status).toBe(201);
+  });
+
+  it("lets no burst of simultaneous creates pass the quota", async () => {
+    const attacker = await connectedTenant({ maxUsers: 5 });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => attacker.scim("POST", "/Users", entraUser(`1123456${String(7000 + i)}`))));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([...Array(5).fill(201), ...Array(15).fill(400)]);
+    expect([await usersOf(attacker.tenantId), await usageOf(attacker.tenantId)]).toEqual([5, 5]);
+  });
+
+  it("counts a tenant without a usage row (from before the count existed) from 0, and the migration's statement counts its users", async () => {
+    const { tenantId, scim } = await connectedTenant({ maxUsers: 4 });
+    for (const n of ["11234567890", "11234567891", "11234567892"]) expect((await scim("POST", "/Users", entraUser(n))).status).toBe(201);
+    await env.DB.prepare("DELETE FROM tenant_usage WHERE tenant_id = ?").bind(tenantId).run();
+    const backfill = migration.split("--> statement-breakpoint").map((s) => s.replace(/^--.*$/gm, "").trim()).find((s) => s.startsWith("INSERT"));
+    expect(backfill).toBeDefined();
+    await env.DB.prepare(backfill as string).run();
+    expect(await usageOf(tenantId)).toBe(3);
+    expect((await scim("POST", "/Users", entraUser("11234567893"))).status).toBe(201);
+    expect((await scim("POST", "/Users", entraUser("11234567894"))).status).toBe(400);
+  });
+
+  it("refuses displayName and active filters, which would read the whole tenant, and the other tenant is served", async () => {
+    const { attacker, victim } = await twoTenants();
+    for (const filter of ['displayName eq "Ann Manager"', "active eq true", 'userName eq "1" and active eq false']) {
+      const res = await attacker.scim("GET", `/Users?filter=${encodeURIComponent(filter)}`);
+      expect(res.status, res.text).toBe(400);
+      expect(res.body).toMatchObject({ scimType: "invalidFilter" });
+    }
+    await expectVictimServed(victim, "441234567890");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TenantRecord, TenantId, findManager, tenantKey } from "../../src/tenants/record.ts";
+import { DEFAULT_MAX_USERS, TenantRecord, TenantId, findManager, maxUsersOf, tenantKey } from "../../src/tenants/record.ts";
 
 describe("tenant allow-list record", () => {
   it("normalises the tenant id to lower case for the KV key", () => {
@@ -21,5 +21,14 @@ describe("tenant allow-list record", () => {
     const record = TenantRecord.parse({ accountId: "A1", name: "Contoso", managers: ["Ann Lee"], enabled: true });
     expect(findManager(record, "  ANN LEE ")).toBe("Ann Lee");
     expect(findManager(record, "Bob")).toBeUndefined();
+  });
+
+  // Issue 11 §3: the per-tenant user quota.
+  it("reads maxUsers as a positive whole number, and defaults a record without one to a generous 250,000", () => {
+    const base = { accountId: "A1", name: "Contoso", enabled: true };
+    expect(maxUsersOf(TenantRecord.parse({ ...base, maxUsers: 10 }))).toBe(10);
+    expect(maxUsersOf(TenantRecord.parse(base))).toBe(DEFAULT_MAX_USERS);
+    expect(DEFAULT_MAX_USERS).toBe(250_000);
+    for (const maxUsers of [0, -1, 1.5, "10", null]) expect(TenantRecord.safeParse({ ...base, maxUsers }).success, String(maxUsers)).toBe(false);
   });
 });
