@@ -29,6 +29,8 @@ const memberBytes = (key: string, value: unknown): number => bytesOf(key) + 1 + 
 /** The resource to store, and the names of the attributes left out to bring it within `maxBytes`. */
 export function capStoredResource(resource: Record<string, unknown>, maxBytes = MAX_STORED_BYTES): CappedResource {
   const text = JSON.stringify(resource);
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8: most users are decided without encoding them.
+  if (text.length * 3 <= maxBytes) return { resource, dropped: [] };
   let size = encoder.encode(text).length;
   if (size <= maxBytes) return { resource, dropped: [] };
   const units = unitsOf(resource).sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -10,6 +10,7 @@ import { expectBuiltinsUntouched } from "../support/builtins.ts";
 import { allowTenant, call, connectedTenant, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
 import { growingLengths, hostileFilters, hostilePatches } from "../support/hostile-text.ts";
 import migration from "../../migrations/0004_tenant_usage.sql?raw";
+import securityDoc from "../../docs/security.md?raw";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const patchOf = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
@@ -267,6 +268,8 @@ describe("a hostile tenant cannot grow without bound (issue 11 §3)", () => {
     await env.DB.prepare("DELETE FROM tenant_usage WHERE tenant_id = ?").bind(tenantId).run();
     const backfill = migration.split("--> statement-breakpoint").map((s) => s.replace(/^--.*$/gm, "").trim()).find((s) => s.startsWith("INSERT"));
     expect(backfill).toBeDefined();
+    // docs/security.md gives operators this very statement to re-count after a rollback.
+    expect(securityDoc).toContain((backfill as string).replaceAll("`", "").replace(/;$/, ""));
     await env.DB.prepare(backfill as string).run();
     expect(await usageOf(tenantId)).toBe(3);
     expect((await scim("POST", "/Users", entraUser("11234567893"))).status).toBe(201);
