@@ -13,7 +13,7 @@ const CONTROL = /\p{Cc}/u;
 
 /** Why `text` may not reach the filter parser, or undefined when it may. */
 export function filterTextProblem(text: string): string | undefined {
-  if (CONTROL.test(text)) return "contains a control character (such as a line break or tab); a filter is one line of text";
+  if (CONTROL.test(text)) return "contains a control character (such as a line break or tab); filters and attribute paths are one line of text";
   for (let i = text.indexOf("\\"); i >= 0; i = text.indexOf("\\", i + 2)) {
     const next = text[i + 1];
     if (next !== '"' && next !== "\\") return 'contains a backslash escape other than \\" or \\\\';
