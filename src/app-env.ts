@@ -33,5 +33,7 @@ export type AppEnv = {
     eventId: string;
     /** What the write and the manager URL noted (LogNotes); spread into the log line. */
     notes: LogNotes;
+    /** Set by a write that left attributes out to stay within the stored size cap; their names are logged. */
+    droppedAttributes: string[];
   };
 };

@@ -45,7 +45,7 @@ export default defineConfig(async () => ({
           isolate: false,
           root,
           include: ["test/unit/**/*.test.ts", "test/http/**/*.test.ts"],
-          setupFiles: ["test/support/apply-migrations.ts"],
+          setupFiles: ["test/support/freeze-builtins.ts", "test/support/apply-migrations.ts"],
         },
       },
       {

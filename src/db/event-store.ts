@@ -26,7 +26,6 @@ const templates = oncePer((db: Db) => {
     template(db.insert(changeEvents).select(db.select(placeholders).from(users).where(guard).limit(1) as never).prepare());
   const tenantAndUser = sql`${users.tenantId} = ${sql.placeholder("guardTenantId")} AND ${users.id} = ${sql.placeholder("guardUserId")}`;
   return {
-    insert: template(db.insert(changeEvents).values(placeholders).prepare()),
     ifWritten: conditionalInsert(sql`${tenantAndUser} AND ${users.lastEventId} = ${sql.placeholder("guardEventId")}`),
     ifAtVersion: conditionalInsert(sql`${tenantAndUser} AND ${users.version} = ${sql.placeholder("guardVersion")}`),
     markOneEnqueued: template(
@@ -39,9 +38,7 @@ const templates = oncePer((db: Db) => {
   };
 });
 
-export const insertEvent = (db: Db, event: NewChangeEventRow) => templates(db).insert(eventValues(event));
-
-/** After an UPDATE ... SET last_event_id = event.id: inserts only if that update applied. */
+/** After an INSERT or UPDATE that sets last_event_id = event.id: inserts only if that write applied. */
 export const insertEventIfWritten = (db: Db, event: NewChangeEventRow) =>
   templates(db).ifWritten({ ...eventValues(event), guardTenantId: event.tenantId, guardUserId: event.userId, guardEventId: event.id });
 

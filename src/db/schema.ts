@@ -8,6 +8,10 @@
 // change_events is the outbox: every write inserts its event row in the same db.batch as the user row, so
 // an acknowledged change can never be lost between D1 and the queue.
 //
+// tenant_usage holds each tenant's running count of users, kept in the same batch as every create and delete,
+// so a create can be refused at the tenant's quota (its allow-list record's maxUsers) by one indexed read
+// inside its own INSERT instead of a count(*) over the tenant (issue 11 §3). A tenant without a row has 0.
+//
 // delivery_cursors holds, per user, the highest version the TeleMessage core has accepted. Queues do not keep
 // order, so the consumer skips any event at or below it (a later full-state event already superseded it),
 // and advances it only upwards (a conditional upsert), so the core never sees a user go backwards.
@@ -88,6 +92,11 @@ export const deliveryCursors = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.userId] })],
 );
+
+export const tenantUsage = sqliteTable("tenant_usage", {
+  tenantId: text("tenant_id").primaryKey(),
+  users: integer("users").notNull(),
+});
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;

@@ -5,22 +5,16 @@ import type { Db } from "./client.ts";
 import { readGuarded } from "./errors.ts";
 import { oncePer } from "./once-per.ts";
 import { columnPlaceholders, columnValues, template } from "./prepared.ts";
-import { users, type UserRow } from "./schema.ts";
+import { tenantUsage, users, type UserRow } from "./schema.ts";
 
 /** One conjunct of a lookup; the use case has already canonicalised the mobile number. */
-export type UserMatch =
-  | { mobile: string }
-  | { externalId: string }
-  | { id: string }
-  | { active: boolean }
-  | { displayName: string };
+/** Each is served by an index (storage.test.ts pins the plans); no lookup scans a tenant. */
+export type UserMatch = { mobile: string } | { externalId: string } | { id: string };
 
 function matchToSql(match: UserMatch): SQL {
   if ("mobile" in match) return eq(users.mobile, match.mobile);
   if ("externalId" in match) return eq(users.externalId, match.externalId);
-  if ("id" in match) return eq(users.id, match.id);
-  if ("active" in match) return eq(users.active, match.active);
-  return sql`lower(json_extract(${users.resource}, '$.displayName')) = lower(${match.displayName})`;
+  return eq(users.id, match.id);
 }
 
 /**
@@ -104,14 +98,25 @@ const writes = oncePer((db: Db) => {
   );
   // Every column a change may touch; tenant, id and created_at never change.
   const changing = ["userName", "mobile", "externalId", "active", "manager", "version", "lastEventId", "resource", "updatedAt"] as const;
+  // INSERT ... SELECT <the row's values> WHERE <the tenant's running count> < maxUsers: the quota is decided
+  // inside the insert, so concurrent creates (D1 runs one batch at a time) can never pass it together. A
+  // tenant without a tenant_usage row counts as 0. "(select 1)" gives the SELECT its one row.
+  const usersCounted = sql`coalesce((select ${tenantUsage.users} from ${tenantUsage} where ${tenantUsage.tenantId} = ${sql.placeholder("tenantId")}), 0)`;
   return {
-    insert: template(db.insert(users).values(columnPlaceholders(USER_COLUMNS)).prepare()),
+    insertWithinQuota: template(
+      db
+        .insert(users)
+        .select(db.select(columnPlaceholders(USER_COLUMNS)).from(sql`(select 1)`).where(sql`${usersCounted} < ${sql.placeholder("maxUsers")}`) as never)
+        .prepare(),
+    ),
     update: template(db.update(users).set(columnPlaceholders(USER_COLUMNS, changing)).where(sameVersion).prepare()),
     remove: template(db.delete(users).where(sameVersion).prepare()),
   };
 });
 
-export const insertUser = (db: Db, row: UserRow) => writes(db).insert(columnValues(USER_COLUMNS, row));
+/** Inserts the user only while the tenant has fewer than `maxUsers` (its running count in tenant_usage). */
+export const insertUserWithinQuota = (db: Db, row: UserRow, maxUsers: number) =>
+  writes(db).insertWithinQuota({ ...columnValues(USER_COLUMNS, row), maxUsers });
 
 /** Applies only if nobody wrote the user since `expectedVersion` was read. */
 export const updateUserIfVersion = (db: Db, row: UserRow, expectedVersion: number) =>

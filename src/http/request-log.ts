@@ -2,7 +2,8 @@
 // Entra tenant GUID, not personal data), method, route (the route pattern, never the raw URL, which can
 // carry a phone number in a filter), status, durationMs, and scimType/authFailure/storageError/rateLimited when set,
 // and for a write userId and eventId (the change_events row and the core's Idempotency-Key; README, "Logs and
-// tracing"), and the manager flags of app-env.ts LogNotes (docs/entra-setup.md). Never a phone number,
+// tracing"), droppedAttributes (the names of attributes left out by the size cap), and the manager flags
+// of app-env.ts LogNotes (docs/entra-setup.md). Never a phone number,
 // e-mail, token or SQL.
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
@@ -35,6 +36,26 @@ export const requestLog = (sink: LogSink = consoleSink) =>
         userId: c.get("userId"),
         eventId: c.get("eventId"),
         ...c.get("notes"),
+        ...droppedFields(c.get("droppedAttributes")),
       }),
     );
   });
+
+/** At most this many dropped names are logged, each at most this long; the rest are counted. */
+const MAX_LOGGED_NAMES = 10;
+const MAX_NAME_LENGTH = 64;
+/**
+ * An attribute name as RFC 7643 §2.1 spells one (ATTRNAME, sub-attributes after dots, a URN before a colon).
+ * Names are the tenant's text: one that is not shaped like that, or that holds a run of five digits (it could
+ * be part of a phone number), is logged as "(other)".
+ */
+const LOGGABLE_NAME = /^[A-Za-z$][\w$.:-]*$/;
+
+export function droppedFields(names: string[] | undefined): { droppedAttributes?: string[]; droppedAttributeCount?: number } {
+  if (!names?.length) return {};
+  const loggable = (name: string) => name.length <= MAX_NAME_LENGTH && LOGGABLE_NAME.test(name) && !/\d{5}/.test(name);
+  return {
+    droppedAttributes: names.slice(0, MAX_LOGGED_NAMES).map((name) => (loggable(name) ? name : "(other)")),
+    droppedAttributeCount: names.length,
+  };
+}

@@ -58,6 +58,7 @@ function trace(c: Context<AppEnv>, result: WriteResult) {
   c.set("userId", result.user.id);
   if (result.event) c.set("eventId", result.event.id);
   addLogNotes(c, result.notes);
+  if (result.dropped?.length) c.set("droppedAttributes", result.dropped);
 }
 
 function written(c: Context<AppEnv>, result: WriteResult) {

@@ -1,23 +1,28 @@
 // The filters we answer on GET /Users (RFC 7644 §3.4.2.2). Entra ID only ever asks "does this user exist?"
-// (`userName eq "..."`, sometimes `externalId eq "..."`), so we support exactly that: a conjunction of
-// `eq` comparisons on an allow-list of attributes. Everything else is rejected with `invalidFilter` rather
-// than answered wrongly. Values are returned as written; canonicalising a mobile number is the caller's job
+// (`userName eq "..."`, sometimes `externalId eq "..."` or `id eq "..."`), so we support exactly that: a
+// conjunction of `eq` comparisons on those three attributes, each served by an index. Everything else is
+// rejected with `invalidFilter` rather than answered wrongly or slowly: `displayName` and `active` were
+// answered until issue 11 §3 found each such filter scanning the whole tenant (161 ms at 100,000 users,
+// against 17 ms for userName), a cost any tenant could impose on the shared database at will. Values are returned as written; canonicalising a mobile number is the caller's job
 // (mobileForLookup), because a value that is not a number is not an error here, it just matches nothing.
 import { parse } from "scim2-parse-filter";
 import type { Filter } from "scim2-parse-filter";
 import { invalidFilter } from "./errors.ts";
+import { filterTextProblem } from "./filter-text.ts";
 
-export type FilterAttribute = "userName" | "externalId" | "id" | "active" | "displayName";
+export type FilterAttribute = "userName" | "externalId" | "id";
 export type UserCriterion = { attribute: FilterAttribute; value: string | boolean | null };
 
 export const MAX_FILTER_LENGTH = 1_000;
 export const MAX_FILTER_CRITERIA = 10;
 
-const SUPPORTED = "Only 'eq' on userName, externalId, id, active or displayName, combined with 'and', is supported";
+const SUPPORTED = "Only 'eq' on userName, externalId or id, combined with 'and', is supported";
+/** Attributes a client might reasonably filter on that are refused for their cost, with a reason to say so. */
+const UNINDEXED = new Set(["displayname", "active"]);
 const CORE_USER_URN = "urn:ietf:params:scim:schemas:core:2.0:user:";
 /** RFC 7643 §2.1: attribute names are case-insensitive; keys are lower case, values the canonical spelling. */
 const FILTERABLE: ReadonlyMap<string, FilterAttribute> = new Map(
-  (["userName", "externalId", "id", "active", "displayName"] as const).map((name) => [name.toLowerCase(), name]),
+  (["userName", "externalId", "id"] as const).map((name) => [name.toLowerCase(), name]),
 );
 /** A bare JSON-style number as written, with a leading "+" tolerated for phone numbers sent URL-encoded. */
 const BARE_NUMBER = /^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
@@ -33,6 +38,9 @@ export function parseUserFilter(filter: string): UserCriterion[] {
     throw invalidFilter(`The filter is longer than ${MAX_FILTER_LENGTH} characters. ${SUPPORTED}.`);
   }
   if (filter.trim() === "") throw invalidFilter(`The filter is empty. ${SUPPORTED}.`);
+  // Before the parser: its quoted-string pattern backtracks exponentially on line feeds (filter-text.ts).
+  const problem = filterTextProblem(filter);
+  if (problem) throw invalidFilter(`The filter ${problem}. ${SUPPORTED}.`);
   const prepared = quoteBareValues(filter);
   let ast: Filter;
   try {
@@ -73,6 +81,9 @@ function filterAttribute(attrPath: string): FilterAttribute {
   const lower = attrPath.toLowerCase();
   const name = lower.startsWith(CORE_USER_URN) ? lower.slice(CORE_USER_URN.length) : lower;
   const attribute = FILTERABLE.get(name);
+  if (attribute === undefined && UNINDEXED.has(name)) {
+    throw invalidFilter(`Filtering on ${name === "active" ? "active" : "displayName"} is not supported: it would read every user of the tenant. Entra ID matches users on userName. ${SUPPORTED}.`);
+  }
   if (attribute === undefined) throw invalidFilter(`The filter names an attribute that cannot be filtered on. ${SUPPORTED}.`);
   return attribute;
 }

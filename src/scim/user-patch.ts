@@ -4,34 +4,30 @@
 // that changes nothing writes nothing. Every failure is a ScimError; no exception from scim-patch leaves.
 //
 // Invariants: the input resource is never mutated; ops are applied one at a time on fresh copies, so a
-// failing op cannot leave a half-applied document; no path or value key can reach Object.prototype.
+// failing op cannot leave a half-applied document; every path and every value key, at any depth, is decided
+// by patch-names.ts before scim-patch sees it, so none can walk into a built-in object.
 import { InvalidScimPatchOp, InvalidScimRemoveValue, NoTarget, ScimError as PatchLibraryError, scimPatch } from "scim-patch";
 import type { ScimPatchOperation, ScimResource } from "scim-patch";
 import { invalidPath, invalidSyntax, invalidValue, mutability, noTarget, tooMany } from "./errors.ts";
+import { keysOf, pathProblem, valueKeyProblem } from "./patch-names.ts";
 import { ENTERPRISE_USER_SCHEMA, PATCH_OP_SCHEMA, USER_SCHEMA } from "./uris.ts";
+import {
+  ADDRESS_FIELDS,
+  ENTERPRISE_FIELDS,
+  MANAGER_FIELDS,
+  MANAGER_PATH,
+  MULTI_VALUE_FIELDS,
+  MULTI_VALUED,
+  NAME_FIELDS,
+  USER_ATTRIBUTES,
+} from "./user-attributes.ts";
 
 export const MAX_PATCH_OPERATIONS = 100;
 
 type OpName = "add" | "replace" | "remove";
 type Operation = { op: OpName; path: string; value?: unknown };
-
-/** RFC 7643 §4.1 User attributes and §3.1 common attributes, in their canonical spelling. */
-const USER_ATTRIBUTES = canonicalNames(
-  "id externalId meta schemas userName name displayName nickName profileUrl title userType preferredLanguage " +
-    "locale timezone active password emails phoneNumbers ims photos addresses groups entitlements roles x509Certificates",
-);
-const MULTI_VALUED = new Set(
-  "emails phoneNumbers ims photos addresses groups entitlements roles x509Certificates".split(" "),
-);
-const NAME_FIELDS = canonicalNames("formatted familyName givenName middleName honorificPrefix honorificSuffix");
-const MULTI_VALUE_FIELDS = canonicalNames("value display type primary $ref");
-const ADDRESS_FIELDS = canonicalNames("formatted streetAddress locality region postalCode country type primary");
-/** RFC 7643 §4.3. */
-const ENTERPRISE_FIELDS = canonicalNames("employeeNumber costCenter organization division department manager");
-const MANAGER_FIELDS = canonicalNames("value $ref displayName");
-const MANAGER_PATH = `${ENTERPRISE_USER_SCHEMA}:manager`;
-/** Keys that would let a path or a value key walk into Object.prototype inside scim-patch. */
-const FORBIDDEN_KEY = /(?:^|[.:[\]\s])(?:__proto__|constructor|prototype)(?:$|[.:[\]\s])/;
+/** Where a path came from: the operation's `path`, or a key of a path-less `value` (RFC 7644 §3.5.2.1). */
+type PathSource = "path" | "value";
 
 /**
  * Applies a PatchOp request body to a stored User resource and returns the patched copy.
@@ -99,7 +95,6 @@ function normaliseOperation(raw: unknown, index: number, current: Record<string,
   const path = typeof rawPath === "string" && rawPath.trim() !== "" ? rawPath.trim() : undefined;
   const hasValue = member(raw, "value") !== undefined;
   const value = member(raw, "value");
-  rejectForbiddenKeys(value, at);
 
   if (path === undefined) {
     // RFC 7644 §3.5.2.2: "If "path" is unspecified, the operation fails with HTTP status code 400 and a
@@ -108,12 +103,12 @@ function normaliseOperation(raw: unknown, index: number, current: Record<string,
     // RFC 7644 §3.5.2.1: without a path, "the "value" parameter contains a set of attributes to be added".
     // Entra ID sends such values with dotted ("name.givenName") and URN-qualified keys; each key is a path.
     if (!isPlainObject(value)) throw invalidValue(`${at}: without a 'path', 'value' must be an object of attributes.`);
-    return expandAttributes(value).flatMap(([key, v]) => pathOperation(op, key, v, true, at, current));
+    return expandAttributes(value).flatMap(([key, v]) => pathOperation(op, key, "value", v, true, at, current));
   }
   if (op !== "remove" && !hasValue) {
     throw invalidValue(`${at}: an "${op}" operation must contain a 'value' (RFC 7644 §3.5.2.1, §3.5.2.3).`);
   }
-  return pathOperation(op, path, value, hasValue, at, current);
+  return pathOperation(op, path, "path", value, hasValue, at, current);
 }
 
 /** Path-less value keys, with a whole-schema key ("urn:...:enterprise:2.0:User": {...}) spread per attribute. */
@@ -128,12 +123,14 @@ function expandAttributes(value: Record<string, unknown>): [string, unknown][] {
 function pathOperation(
   op: OpName,
   rawPath: string,
+  source: PathSource,
   rawValue: unknown,
   hasValue: boolean,
   at: string,
   current: Record<string, unknown>,
 ): Operation[] {
-  if (FORBIDDEN_KEY.test(rawPath)) throw invalidPath(`${at}: the path names no attribute of a User.`);
+  checkPath(rawPath, source, at);
+  checkValueKeys(rawValue, at);
   const path = canonicalPath(rawPath);
   const top = topAttribute(path);
   // RFC 7643 §3.1: "meta" is readOnly and "schemas" is ours to set; Entra ID never means to change them.
@@ -157,6 +154,7 @@ function wholeSchemaOperation(op: OpName, schema: string, value: unknown, at: st
   }
   if (!isPlainObject(value)) throw invalidValue(`${at}: the enterprise extension's value must be an object of its attributes.`);
   return Object.entries(value).map(([key, v]) => {
+    checkPath(key, "value", at);
     const path = canonicalPath(`${schema}:${key}`);
     return { op, path, value: canonicalValue(path, v) };
   });
@@ -297,14 +295,19 @@ function describePath(path: string): string {
   return path.replace(/\[.*\]/, "[...]");
 }
 
-function rejectForbiddenKeys(value: unknown, at: string): void {
-  if (Array.isArray(value)) {
-    for (const item of value) rejectForbiddenKeys(item, at);
-  } else if (isPlainObject(value)) {
-    for (const [key, v] of Object.entries(value)) {
-      if (FORBIDDEN_KEY.test(key)) throw invalidValue(`${at}: the value contains a key that is not an attribute name.`);
-      rejectForbiddenKeys(v, at);
-    }
+/** Refuses a path (or a path-less value key) that could walk out of the resource or take long to split. */
+function checkPath(path: string, source: PathSource, at: string): void {
+  const problem = pathProblem(path);
+  if (problem === undefined) return;
+  if (source === "path") throw invalidPath(`${at}: the path ${problem}.`);
+  throw invalidValue(`${at}: a key of 'value' ${problem}.`);
+}
+
+/** Refuses a value holding, at any depth, a key that scim-patch would walk into a built-in object. */
+function checkValueKeys(value: unknown, at: string): void {
+  for (const key of keysOf(value)) {
+    const problem = valueKeyProblem(key);
+    if (problem !== undefined) throw invalidValue(`${at}: a key inside 'value' ${problem}.`);
   }
 }
 
@@ -327,10 +330,6 @@ function definedEntries(object: object): [string, unknown][] {
 function splitOnce(text: string, separator: string): [string, string | undefined] {
   const at = text.indexOf(separator);
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
-}
-
-function canonicalNames(names: string): ReadonlyMap<string, string> {
-  return new Map(names.split(" ").map((name) => [name.toLowerCase(), name]));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -47,12 +47,18 @@ export const TenantRecord = z
      * before this field existed means). "entra-token" refuses secret tokens; "secret-token" refuses Entra's.
      */
     authMode: z.enum(AUTH_MODES).optional(),
+    /** The most users this tenant may have at once; absent: DEFAULT_MAX_USERS (issue 11 §3). */
+    maxUsers: z.number().int("maxUsers is a whole number").positive("maxUsers is at least 1").optional(),
     createdAt: z.string().optional(),
     updatedAt: z.string().optional(),
   })
   .strict();
 
 export type TenantRecord = z.infer<typeof TenantRecord>;
+
+/** A generous default: the largest customer expected has 100,000 users; the quota is against abuse, not growth. */
+export const DEFAULT_MAX_USERS = 250_000;
+export const maxUsersOf = (record: TenantRecord): number => record.maxUsers ?? DEFAULT_MAX_USERS;
 
 export const TENANT_KEY_PREFIX = "tenant:";
 export const tenantKey = (tenantId: string): string => `${TENANT_KEY_PREFIX}${tenantId.toLowerCase()}`;

@@ -37,13 +37,9 @@ function toMatches(criteria: UserCriterion[]): UserMatch[] | undefined {
       const mobile = mobileForLookup(value);
       if (mobile === undefined) return undefined;
       matches.push({ mobile });
-    } else if (attribute === "active") {
-      const active = typeof value === "string" ? { true: true, false: false }[value.toLowerCase()] : value;
-      if (typeof active !== "boolean") return undefined;
-      matches.push({ active });
     } else {
       if (typeof value !== "string") return undefined;
-      matches.push(attribute === "externalId" ? { externalId: value } : attribute === "id" ? { id: value } : { displayName: value });
+      matches.push(attribute === "externalId" ? { externalId: value } : { id: value });
     }
   }
   return matches;

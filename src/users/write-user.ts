@@ -1,11 +1,15 @@
 // The write use cases: create, replace (PUT), patch, delete. Each is one atomic db.batch holding the user
 // change and its change event (D1 has no interactive transactions). Uniqueness is decided by the unique
-// index, and lost updates are prevented by `WHERE version = ?` plus a retry, never by read-then-write.
-import { insertEvent, insertEventIfAtVersion, insertEventIfWritten, previousManagerOf } from "../db/event-store.ts";
+// index, the tenant's user quota by the create's own INSERT against the running count that creates and
+// deletes keep in the same batch, and lost updates by `WHERE version = ?` plus a retry, never by
+// read-then-write.
+import { insertEventIfAtVersion, insertEventIfWritten, previousManagerOf } from "../db/event-store.ts";
 import { toScimStorageError } from "../db/errors.ts";
 import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
-import { deleteUserIfVersion, findUserById, insertUser, updateUserIfVersion } from "../db/user-store.ts";
-import { notFound, unavailable } from "../scim/errors.ts";
+import { countCreatedUser, countDeletedUser } from "../db/usage-store.ts";
+import { deleteUserIfVersion, findUserById, insertUserWithinQuota, updateUserIfVersion } from "../db/user-store.ts";
+import { invalidValue, notFound, unavailable } from "../scim/errors.ts";
+import { maxUsersOf } from "../tenants/record.ts";
 import { applyUserPatch } from "../scim/user-patch.ts";
 import { parseUserResource } from "../scim/user-schema.ts";
 import { normaliseEmails } from "../scim/work-email.ts";
@@ -14,11 +18,15 @@ import { buildChangeEvent, changeTypeOf } from "./change-event.ts";
 import type { UserDeps } from "./deps.ts";
 import type { WriteNotes } from "./manager-rules.ts";
 import { applyProfile } from "./profile.ts";
+import { capStoredResource } from "./resource-cap.ts";
 import type { Tenant } from "./tenant.ts";
 import { mayDelete, planUpdate, storedManagerNotes, type ResourceChange } from "./update-plan.ts";
 
-/** `notes` say what the request log should record about the write (manager-rules.ts). */
-export type WriteResult = { user: UserRow; event?: NewChangeEventRow; notes?: WriteNotes };
+/**
+ * `notes` say what the request log should record about the write (manager-rules.ts); `dropped` names the
+ * attributes left out to keep the stored user within its size cap (resource-cap.ts), for the log too.
+ */
+export type WriteResult = { user: UserRow; event?: NewChangeEventRow; notes?: WriteNotes; dropped?: string[] };
 
 const DUPLICATE = "A user with this mobile number (userName) already exists in this tenant.";
 /** Attempts for a versioned write under contention; each is one read and one batch. */
@@ -27,7 +35,7 @@ const MAX_ATTEMPTS = 64;
 export const userNotFound = () => notFound("No user with this id exists in this tenant.");
 
 export async function createUser(deps: UserDeps, tenant: Tenant, body: unknown): Promise<WriteResult> {
-  const resource = parseUserResource(normaliseEmails(body));
+  const { resource, dropped } = capStoredResource(parseUserResource(normaliseEmails(body)));
   const columns = applyProfile(resource, tenant);
   const at = deps.now().toISOString();
   const user: UserRow = {
@@ -41,9 +49,21 @@ export async function createUser(deps: UserDeps, tenant: Tenant, body: unknown):
     updatedAt: at,
   };
   const event = buildChangeEvent(user.lastEventId, "user.created", user, tenant, at);
-  await runBatch(deps, [insertUser(deps.db, user), insertEvent(deps.db, event)]);
-  return { user, event };
+  const maxUsers = maxUsersOf(tenant.record);
+  const [inserted] = await runBatch(deps, [
+    insertUserWithinQuota(deps.db, user, maxUsers),
+    insertEventIfWritten(deps.db, event),
+    countCreatedUser(deps.db, tenant.tenantId, user.id, user.lastEventId),
+  ]);
+  // Not 409: after an empty lookup Entra reads a 409 as a filtering incompatibility (issue 11 §3).
+  if (inserted?.meta.changes !== 1) throw quotaReached(maxUsers);
+  return { user, event, dropped };
 }
+
+const quotaReached = (maxUsers: number) =>
+  invalidValue(
+    `This tenant already has ${maxUsers.toLocaleString("en-US")} users, the most its TeleMessage account allows, so the user was not created. Remove users from the Entra app's scope, or ask your TeleMessage account manager to raise the limit.`,
+  );
 
 export function replaceUser(deps: UserDeps, tenant: Tenant, id: string, body: unknown): Promise<WriteResult> {
   const resource = parseUserResource(normaliseEmails(body));
@@ -56,8 +76,15 @@ export function patchUser(deps: UserDeps, tenant: Tenant, id: string, body: unkn
 
 function updateWithRetry(deps: UserDeps, tenant: Tenant, id: string, change: ResourceChange): Promise<WriteResult> {
   return retryVersionRace(deps, tenant, id, async (current) => {
-    const plan = planUpdate(current, change, tenant);
-    if (plan.kind !== "write") return { user: current, notes: plan.notes };
+    // The size cap applies to whatever the plan stores; the names it left out go to the log.
+    let dropped: string[] = [];
+    const capped: ResourceChange = (stored) => {
+      const result = capStoredResource(change(stored));
+      dropped = result.dropped;
+      return result.resource;
+    };
+    const plan = planUpdate(current, capped, tenant);
+    if (plan.kind !== "write") return { user: current, notes: plan.notes, dropped };
     const at = deps.now().toISOString();
     const next: UserRow = {
       ...current,
@@ -74,7 +101,7 @@ function updateWithRetry(deps: UserDeps, tenant: Tenant, id: string, change: Res
     ]);
     if (update?.meta.changes !== 1) return undefined;
     if (plan.claimed && (await claimedBack(deps, tenant, current))) plan.notes.managerFlip = true;
-    return { user: next, event, notes: plan.notes };
+    return { user: next, event, notes: plan.notes, dropped };
   });
 }
 
@@ -97,8 +124,9 @@ export function deleteUser(deps: UserDeps, tenant: Tenant, id: string): Promise<
     // The deletion is a version of its own, so the core can order it after every earlier state.
     const gone: UserRow = { ...current, version: current.version + 1, updatedAt: at };
     const event = buildChangeEvent(deps.newId(), "user.deleted", gone, tenant, at);
-    const [, removal] = await runBatch(deps, [
+    const [, , removal] = await runBatch(deps, [
       insertEventIfAtVersion(deps.db, event, current.version),
+      countDeletedUser(deps.db, tenant.tenantId, id, current.version),
       deleteUserIfVersion(deps.db, tenant.tenantId, id, current.version),
     ]);
     return removal?.meta.changes === 1 ? { user: gone, event, notes: storedManagerNotes(current, tenant) } : undefined;

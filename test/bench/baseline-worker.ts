@@ -16,8 +16,11 @@ export const SQL = {
   count: 'select count(*) from "users" where "users"."tenant_id" = ?',
   firstPage: `select ${USER_COLUMNS} from "users" where "users"."tenant_id" = ? order by "users"."id" asc limit ?`,
   page: `select ${USER_COLUMNS} from "users" where "users"."tenant_id" = ? order by "users"."id" asc limit ? offset ?`,
-  insertUser: `insert into "users" (${USER_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  insertEvent: `insert into "change_events" (${EVENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertUserWithinQuota: `insert into "users" (${USER_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from (select 1) where coalesce((select "tenant_usage"."users" from "tenant_usage" where "tenant_usage"."tenant_id" = ?), 0) < ?`,
+  countCreated:
+    'insert into "tenant_usage" ("tenant_id", "users") values (?, (select count(*) from "users" where "users"."id" = ? and "users"."last_event_id" = ?)) on conflict ("tenant_usage"."tenant_id") do update set "users" = "tenant_usage"."users" + excluded."users"',
+  countDeleted:
+    'update "tenant_usage" set "users" = max("tenant_usage"."users" - 1, 0) where ("tenant_usage"."tenant_id" = ? and exists (select 1 from "users" where "users"."tenant_id" = ? and "users"."id" = ? and "users"."version" = ?))',
   updateUser:
     'update "users" set "user_name" = ?, "mobile" = ?, "external_id" = ?, "active" = ?, "manager" = ?, "version" = ?, "last_event_id" = ?, "resource" = ?, "updated_at" = ? where ("users"."tenant_id" = ? and "users"."id" = ? and "users"."version" = ?)',
   insertEventIfWritten: `insert into "change_events" (${EVENT_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from "users" where "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."last_event_id" = ? limit ?`,
@@ -74,6 +77,7 @@ async function write(env: Env, ctx: ExecutionContext, tenantId: string, id: stri
     const payload = payloadOf(eventId, "user.deleted", tenantId, id, current[3], version + 1, false, at);
     await env.DB.batch([
       env.DB.prepare(SQL.insertEventIfAtVersion).bind(eventId, tenantId, id, "user.deleted", version + 1, at, payload, "pending", null, null, 0, null, null, null, tenantId, id, version, 1),
+      env.DB.prepare(SQL.countDeleted).bind(tenantId, tenantId, id, version),
       env.DB.prepare(SQL.deleteUser).bind(tenantId, id, version),
     ]);
     relay(env, ctx, eventId, payload);
@@ -95,9 +99,11 @@ async function create(env: Env, ctx: ExecutionContext, tenantId: string, body: s
   const id = crypto.randomUUID();
   const eventId = crypto.randomUUID();
   const payload = payloadOf(eventId, "user.created", tenantId, id, mobile, 1, true, at);
+  // The tenant's quota is decided inside the insert, against its running count (issue 11 §3), as the gateway does.
   await env.DB.batch([
-    env.DB.prepare(SQL.insertUser).bind(id, tenantId, mobile, mobile, mobile, 1, "Ann Manager", 1, eventId, body, at, at),
-    env.DB.prepare(SQL.insertEvent).bind(eventId, tenantId, id, "user.created", 1, at, payload, "pending", null, null, 0, null, null, null),
+    env.DB.prepare(SQL.insertUserWithinQuota).bind(id, tenantId, mobile, mobile, mobile, 1, "Ann Manager", 1, eventId, body, at, at, tenantId, 250_000),
+    env.DB.prepare(SQL.insertEventIfWritten).bind(eventId, tenantId, id, "user.created", 1, at, payload, "pending", null, null, 0, null, null, null, tenantId, id, eventId, 1),
+    env.DB.prepare(SQL.countCreated).bind(tenantId, id, eventId),
   ]);
   relay(env, ctx, eventId, payload);
   return json(body, 201);

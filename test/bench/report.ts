@@ -4,6 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderChart } from "./chart.ts";
+import { worstOf, type HostileTiming } from "./hostile.ts";
 import type { CycleResult } from "./initial-cycle.ts";
 import type { ListQueryEvidence } from "./list-query.ts";
 import type { LoadResult } from "./load.ts";
@@ -37,12 +38,14 @@ export type BenchResults = {
   workerLogLines: Record<string, number>;
   e2e: CycleResult;
   listQuery: ListQueryEvidence;
+  /** Issue 11 §2: each hostile filter and PATCH body, its worst time of a few. */
+  hostile: HostileTiming[];
   totalSeconds: number;
 };
 
 export type Check = { name: string; pass: boolean; value: string; budget: string };
 
-export const BUDGET = { ratio: 0.8, filterScale: 1.2, deepPage: 3, bundleKiB: 350, entraRps: 25 };
+export const BUDGET = { ratio: 0.8, filterScale: 1.2, deepPage: 3, bundleKiB: 350, entraRps: 25, hostileMs: 1_000 };
 
 export type Spread = { median: number; min: number; max: number };
 export const spread = (values: number[]): Spread => {
@@ -127,6 +130,16 @@ export function evaluateBudgets(results: BenchResults): Check[] {
   const e2e = results.e2e;
   checks.push({ name: "initial cycle: unexpected statuses", pass: e2e.unexpected === 0, value: String(e2e.unexpected), budget: "0" });
   checks.push({ name: "initial cycle: sustained req/s (Microsoft's bar per tenant)", pass: e2e.rps >= BUDGET.entraRps, value: e2e.rps.toFixed(0), budget: `>= ${BUDGET.entraRps}` });
+  const worst = worstOf(results.hostile);
+  if (worst) {
+    const refused = results.hostile.every((h) => h.status >= 400 && h.status < 500);
+    checks.push({
+      name: `hostile input (issue 11 §2): worst of ${results.hostile.length} filters and PATCH bodies, all answered 4xx`,
+      pass: worst.ms < BUDGET.hostileMs && refused,
+      value: `${worst.ms.toFixed(1)} ms${refused ? "" : ", not all 4xx"}`,
+      budget: `< ${BUDGET.hostileMs} ms`,
+    });
+  }
   for (const c of results.cases) {
     const st = c.statements.gateway;
     const expected = statementBudget(c.id);
@@ -191,6 +204,7 @@ ${checkTable(checks)}
 - Bundle: ${results.bundle.totalKiB} KiB, **${results.bundle.gzipKiB} KiB gzip** (\`wrangler deploy --dry-run\`).
 - workerd resident memory (the Worker plus Miniflare's local D1/KV/Queue simulators in the same process): gateway ${m.gateway.atStartMiB.toFixed(0)} MiB at start, peak ${m.gateway.peakDuringLoadMiB.toFixed(0)} MiB during the load (high-water ${m.gateway.highWaterMiB.toFixed(0)} MiB, seeding included); baseline ${m.baseline.atStartMiB.toFixed(0)} / ${m.baseline.peakDuringLoadMiB.toFixed(0)} / ${m.baseline.highWaterMiB.toFixed(0)} MiB.
 - Initial cycle (lookup, then create, per user; ${n(e2e.users)} users, 8 in flight) against the gateway: **${e2e.rps.toFixed(0)} req/s** sustained over ${e2e.seconds.toFixed(1)} s (${n(e2e.requests)} requests; statuses ${JSON.stringify(e2e.statuses)}; ${e2e.unexpected} unexpected). Driver: ${e2e.driver}.
+- Hostile input (issue 11 §2), each sent 3 times to the gateway, worst time: ${hostileLine(results.hostile)}.
 - Seeding: ${Object.entries(results.seedSeconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")}. Whole run ${results.totalSeconds.toFixed(0)} s.
 
 ## GET /Users paging at ${n(sizes.main)} users (D1 alone, median of 5, ms)
@@ -203,6 +217,13 @@ Plan of the window-count query: ${results.listQuery.plan.map((p) => `\`${p}\``).
 
 ![ratio per case; latency vs tenant size](chart.svg)
 `;
+}
+
+function hostileLine(timings: HostileTiming[]): string {
+  const worst = worstOf(timings);
+  if (!worst) return "not measured";
+  const statuses = [...new Set(timings.map((h) => h.status))].sort().join(", ");
+  return `**${ms(worst.ms)} ms** at worst (${worst.name}, ${worst.length.toLocaleString("en-US")} characters) over ${timings.length} inputs, answered ${statuses}`;
 }
 
 export function writeResults(results: BenchResults, checks: Check[]): void {

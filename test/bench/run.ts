@@ -12,6 +12,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchCases, type Case, type World } from "./cases.ts";
 import { runInitialCycle, runSimulatorCycle } from "./initial-cycle.ts";
+import { measureHostileInputs, worstOf } from "./hostile.ts";
 import { runLoad, type LoadResult } from "./load.ts";
 import { evaluateBudgets, writeResults, type BenchResults, type CaseResult } from "./report.ts";
 import { listQueryEvidence } from "./list-query.ts";
@@ -106,6 +107,11 @@ async function main(): Promise<void> {
       }
     }
 
+    log("hostile filters and PATCH bodies (issue 11 §2)");
+    const hostile = await measureHostileInputs(gateway, (body) => worlds.gateway.headers(benchTenantId(TENANT.main), body), `/scim/v2/Users/${userId(TENANT.main, 0)}`);
+    const worst = worstOf(hostile);
+    log(`hostile input: worst ${worst?.ms.toFixed(1)} ms (${worst?.name}, ${worst?.length} characters, status ${worst?.status}); statuses ${[...new Set(hostile.map((h) => h.status))].join(", ")}`);
+
     log(`initial cycle of ${MODE.e2eUsers.toLocaleString("en-US")} users`);
     const e2eTenant = benchTenantId(TENANT.e2e);
     const e2eSamplers = sampleRss(gateway.workerdPid);
@@ -141,6 +147,7 @@ async function main(): Promise<void> {
       })),
       memory,
       listQuery,
+      hostile,
       workerLogLines: { gateway: gateway.logLines.count, baseline: baseline.logLines.count },
       e2e,
       totalSeconds: (Date.now() - started) / 1000,

@@ -1,5 +1,5 @@
 // Issue 5's statement budget, through the whole Worker on the real local D1: a lookup is one statement, a
-// create one batch, a PATCH one read and one batch; once the tenant's keys are cached no request fetches
+// create one batch (of three statements), a PATCH one read and one batch; once the tenant's keys are cached no request fetches
 // them again, and a cached allow-list answer spares the KV read. The D1 binding is a counting Proxy of the
 // real one (test/bench/counting-d1.ts, also used by `npm run bench`); the outbox relay's statement after
 // the response (marking the event enqueued) is told apart by its SQL, since it may run at either side of
@@ -63,13 +63,15 @@ describe("D1 statements per request", () => {
     expect([lookup.fetches, lookup.kvGets]).toEqual([0, 0]);
   });
 
-  it("creates a user with one batch (the user and its event), and reads it by id with one statement", async () => {
+  // The create's batch holds three statements since issue 11 §3: the user (inserted only under the tenant's
+  // quota), its event, and the tenant's running count of users. Still one batch, one round trip.
+  it("creates a user with one batch (the user, its event and the tenant's count), and reads it by id with one statement", async () => {
     const { send } = await setUp();
     await send("GET", "/Users?filter=userName+eq+%2211234567891%22");
 
     const created = await send("POST", "/Users", entraUser("11234567891"));
     expect(created.status, created.text).toBe(201);
-    expect(created.d1).toEqual({ reads: 0, writeBatches: [2], relayOnlyMarksEvents: true, exec: 0 });
+    expect(created.d1).toEqual({ reads: 0, writeBatches: [3], relayOnlyMarksEvents: true, exec: 0 });
     expect(created.fetches).toBe(0);
 
     const read = await send("GET", `/Users/${created.json.id}`);

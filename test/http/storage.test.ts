@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.ts";
 import { userQueries, type UserMatch } from "../../src/db/user-store.ts";
 import { connectedTenant, entraUser } from "../support/gateway.ts";
+import { SQL } from "../bench/baseline-worker.ts";
 
 const eventsOf = async (tenantId: string) =>
   (
@@ -62,6 +63,7 @@ describe("query plans", () => {
     ["userName", [{ mobile: "11234567890" }], "users_tenant_mobile"],
     ["externalId", [{ externalId: "x" }], "users_tenant_external_id_id"],
     ["id", [{ id: "x" }], "sqlite_autoindex_users_1"],
+    ["userName and externalId", [{ mobile: "11234567890" }, { externalId: "x" }], "users_tenant_"],
   ] as [string, UserMatch[], string][])("looks a user up by %s through an index, not a scan", async (_name, matches, indexName) => {
     const detail = await plan(pageOf(matches));
     expect(detail).toContain(indexName);
@@ -75,5 +77,18 @@ describe("query plans", () => {
       expect(detail).not.toContain("TEMP B-TREE");
     }
     expect(await plan(userQueries(db, "t", [], 0, 100).count.toSQL())).toMatch(/SEARCH users USING (COVERING )?INDEX users_tenant_/);
+  });
+
+  // Issue 11 §3: the quota is one primary-key read of the tenant's running count, never a count of its users.
+  // The SQL is the create's and the delete's own: the bench checks, statement by statement, that the
+  // gateway runs exactly these (test/bench/baseline-worker.ts).
+  it.each([
+    ["the create's quota check", SQL.insertUserWithinQuota, 14],
+    ["the create's count", SQL.countCreated, 3],
+    ["the delete's count", SQL.countDeleted, 4],
+  ] as const)("runs %s on primary keys, without scanning users", async (_name, sql, params) => {
+    const detail = await plan({ sql, params: Array.from({ length: params }, () => "x") });
+    expect(detail).not.toMatch(/SCAN (users|tenant_usage)\b(?! USING)/);
+    expect(detail).toMatch(/SEARCH (tenant_usage|users) USING (INDEX sqlite_autoindex|INTEGER PRIMARY KEY|PRIMARY KEY|COVERING INDEX sqlite_autoindex)/);
   });
 });

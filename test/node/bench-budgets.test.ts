@@ -27,6 +27,7 @@ function results(cases: CaseResult[]): BenchResults {
     memory: { gateway: { atStartMiB: 1, peakDuringLoadMiB: 1, highWaterMiB: 1 }, baseline: { atStartMiB: 1, peakDuringLoadMiB: 1, highWaterMiB: 1 } },
     e2e: { driver: "test", users: 1, requests: 1, seconds: 1, rps: 100, statuses: {}, unexpected: 0 },
     listQuery: { deepOffset: 90_000, plan: [], timings: [] },
+    hostile: [],
   };
 }
 
@@ -67,5 +68,13 @@ describe("bench budgets", () => {
     const first = benchCase("list", "throughput", steady(15), steady(14));
     const deep = benchCase("list-deep", "scale", [[40, 24], [40, 24], [40, 50], [40, 24], [40, 24]], steady(22));
     expect(check(evaluateBudgets(results([first, deep])), "deep page")).toMatchObject({ pass: true, value: "1.60x (1.60–3.33)" });
+  });
+
+  it("judges the hostile inputs by the slowest one, and fails any that was not refused (issue 11 §2)", () => {
+    const timing = (ms: number, status = 400) => ({ name: "filter", length: 1_000, status, ms });
+    const verdict = (hostile: ReturnType<typeof timing>[]) => check(evaluateBudgets({ ...results([]), hostile }), "hostile input");
+    expect(verdict([timing(3), timing(12)])).toMatchObject({ pass: true, value: "12.0 ms" });
+    expect(verdict([timing(3), timing(1_200)])).toMatchObject({ pass: false });
+    expect(verdict([timing(3), timing(5, 200)])).toMatchObject({ pass: false, value: "5.0 ms, not all 4xx" });
   });
 });

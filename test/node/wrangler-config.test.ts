@@ -1,7 +1,7 @@
 // What wrangler.toml promises for every environment: its own bindings (Cloudflare does not inherit them),
 // no trust in the development signing key outside local development, an ENVIRONMENT var naming it, request
-// URLs logged without their query string, and a rate limit that never throttles an Entra provisioning job
-// (at least 50 requests/s per tenant).
+// URLs logged without their query string, a rate limit that never throttles an Entra provisioning job
+// (at least 50 requests/s per tenant), and a CPU bound per invocation.
 import { unstable_readConfig } from "wrangler";
 import { describe, expect, it } from "vitest";
 import { REQUESTS_PER_CALL } from "../../src/http/tenant-rate-limit.ts";
@@ -50,5 +50,14 @@ describe("wrangler.toml", () => {
     expect(observability?.logs?.enabled ?? observability?.enabled).toBe(true);
     // A lookup's URL holds the user's mobile number in its filter; only our own lines may be logged.
     expect(observability?.logs?.invocation_logs).toBe(false);
+  });
+
+  // Issue 11 §2: a generous CPU bound per invocation, stated in every environment (inherited or not). It
+  // also caps a cron run and a queue batch, so never below a second.
+  it.each([["local", config] as const, ...deployed])("bounds the CPU time of one invocation in %s", (_name, environment) => {
+    const cpuMs = environment.limits?.cpu_ms;
+    expect(cpuMs, "[limits] cpu_ms").toBeDefined();
+    expect(cpuMs).toBeGreaterThanOrEqual(1_000);
+    expect(cpuMs).toBeLessThan(30_000);
   });
 });

@@ -109,3 +109,74 @@ export const patchPath = () =>
     ),
     fc.string(),
   );
+
+/**
+ * Names a JavaScript value has or inherits (issue 11 §1), in random case. "name" is among them, and is also
+ * a SCIM attribute, which the gateway must keep accepting.
+ */
+const INHERITED = [
+  "toString", "hasOwnProperty", "call", "bind", "apply", "valueOf", "isPrototypeOf", "length", "name", "constructor",
+  "__proto__", "prototype", "toLocaleString", "propertyIsEnumerable", "__defineGetter__", "__lookupSetter__", "caller",
+  "arguments", "map", "charAt", "toFixed",
+];
+const SCHEMA_SEGMENTS = ["userName", "name", "givenName", "familyName", "emails", "value", "type", "displayName", "title", "department"];
+const URNS = ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"];
+
+/** A name, and whether the gateway must refuse it: an inherited name other than the schema's "name". */
+export type Named<T> = { text: T; hostile: boolean };
+
+const randomCase = (name: string) =>
+  fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length }).map((upper) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(""));
+
+export const inheritedName = () => fc.constantFrom(...INHERITED).chain((name) => fc.oneof(fc.constant(name), randomCase(name)));
+
+const segment = (): fc.Arbitrary<Named<string>> =>
+  fc.oneof(
+    inheritedName().map((text) => ({ text, hostile: text.toLowerCase() !== "name" })),
+    fc.constantFrom(...SCHEMA_SEGMENTS).map((text) => ({ text, hostile: false })),
+    // Unknown attributes, as Entra sends leftover mappings; the "x" keeps them clear of inherited names.
+    fc.stringMatching(/^x[a-zA-Z0-9]{0,8}$/).map((text) => ({ text, hostile: false })),
+  );
+
+/** A dotted attribute path, sometimes URN-qualified, whose segments mix inherited, schema and unknown names. */
+export const attributePath = (): fc.Arbitrary<Named<string>> =>
+  fc.tuple(fc.option(fc.constantFrom(...URNS), { nil: undefined }), fc.array(segment(), { minLength: 1, maxLength: 4 })).map(([urn, segments]) => ({
+    text: `${urn ? `${urn}:` : ""}${segments.map((s) => s.text).join(".")}`,
+    hostile: segments.some((s) => s.hostile),
+  }));
+
+const leaf = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constant(null));
+
+/** A JSON value whose keys, at any depth, are attribute paths as above. */
+export const valueWithKeys = (): fc.Arbitrary<Named<unknown>> =>
+  fc.letrec<{ value: Named<unknown>; object: Named<unknown> }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small" },
+      leaf.map((text) => ({ text, hostile: false })),
+      fc.array(tie("value"), { maxLength: 3 }).map((items) => ({ text: items.map((i) => i.text), hostile: items.some((i) => i.hostile) })),
+      tie("object"),
+    ),
+    object: fc.array(fc.tuple(attributePath(), tie("value")), { maxLength: 3 }).map((entries) => {
+      const last = new Map(entries.map(([key, value]) => [key.text, { key, value }]));
+      return {
+        text: Object.fromEntries([...last].map(([k, { value }]) => [k, value.text])),
+        hostile: [...last.values()].some(({ key, value }) => key.hostile || value.hostile),
+      };
+    }),
+  })).value;
+
+/** One PATCH operation built from those names, and the refusal it must get (undefined: any outcome but that one). */
+export const namedPatchOperation = () =>
+  fc.oneof(
+    fc.tuple(fc.constantFrom("add", "Replace", "remove"), attributePath(), valueWithKeys()).map(([op, path, value]) => ({
+      operation: { op, path: path.text, value: value.text },
+      refusal: path.hostile ? "invalidPath" : value.hostile ? "invalidValue" : undefined,
+    })),
+    fc.tuple(fc.constantFrom("add", "replace"), fc.array(fc.tuple(attributePath(), valueWithKeys()), { minLength: 1, maxLength: 3 })).map(([op, entries]) => {
+      const last = new Map(entries.map(([key, value]) => [key.text, { key, value }]));
+      return {
+        operation: { op, value: Object.fromEntries([...last].map(([k, { value }]) => [k, value.text])) },
+        refusal: [...last.values()].some(({ key, value }) => key.hostile || value.hostile) ? "invalidValue" : undefined,
+      };
+    }),
+  );

@@ -23,6 +23,7 @@ export type WranglerEnvironment = {
   triggers?: { crons?: string[] };
   secrets?: { required?: string[] };
   observability?: { enabled?: boolean; redact_query_string?: boolean; logs?: { enabled?: boolean; invocation_logs?: boolean } };
+  limits?: { cpu_ms?: number; subrequests?: number };
 };
 
 export type WranglerToml = WranglerEnvironment & {

@@ -1,6 +1,6 @@
 // Property-based tests over the parsing surfaces: whatever arrives, each either succeeds or throws a
 // ScimError with a 4xx status. Never another exception, never a hang, never a change to its input or to
-// Object.prototype.
+// a built-in (compared by identity: test/support/builtins.ts).
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { ScimError } from "../../src/scim/errors.ts";
@@ -8,7 +8,8 @@ import { canonicalMobile, mobileForLookup } from "../../src/scim/mobile.ts";
 import { parseUserFilter } from "../../src/scim/user-filter.ts";
 import { applyUserPatch } from "../../src/scim/user-patch.ts";
 import { parseUserResource } from "../../src/scim/user-schema.ts";
-import { hostileJson, hostileString, mutatedEntraPatch, mutatedEntraUser, patchPath } from "../support/arbitraries.ts";
+import { hostileJson, hostileString, mutatedEntraPatch, mutatedEntraUser, namedPatchOperation, patchPath } from "../support/arbitraries.ts";
+import { expectBuiltinsUntouched } from "../support/builtins.ts";
 
 const RUNS = 400;
 
@@ -34,7 +35,7 @@ const STORED = Object.freeze({
 afterEach(() => {
   // A prototype-pollution bug would show here for every later test too.
   expect(Object.keys(Object.prototype)).toEqual([]);
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  expectBuiltinsUntouched();
 });
 
 describe("hostile input", () => {
@@ -43,6 +44,24 @@ describe("hostile input", () => {
       fc.property(fc.oneof(hostileString(), fc.string({ unit: "grapheme-composite" })), (filter) => {
         const criteria = expectScim4xxOr(() => parseUserFilter(filter));
         if (criteria) expect(Array.isArray(criteria)).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  // Issue 11 §2: strings of control characters, quotes and backslashes made the parser backtrack
+  // exponentially (44 characters took 2.6 s); each now takes well under a second.
+  it("the filter parser answers strings of control characters, quotes and backslashes within a second each", () => {
+    const unit = fc.constantFrom("\n", "\r", "\t", "\u0000", "\u001f", "\u007f", "\u0085", '"', "\\", " ", "a", "1", "(", "[");
+    const text = fc.oneof(
+      fc.string({ unit, maxLength: 1_000 }),
+      fc.string({ unit, maxLength: 80 }).map((s) => `userName eq "${s}`),
+    );
+    fc.assert(
+      fc.property(text, (filter) => {
+        const started = Date.now();
+        expectScim4xxOr(() => parseUserFilter(filter));
+        expect(Date.now() - started, JSON.stringify(filter)).toBeLessThan(1_000);
       }),
       { numRuns: RUNS },
     );
@@ -93,6 +112,32 @@ describe("hostile input", () => {
         );
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  // Issue 11 §1: inherited names (toString, hasOwnProperty, call, bind, valueOf, length, name, ...) in any
+  // case, as path segments and as value keys at any depth, mixed with schema and unknown names.
+  it("the PATCH engine refuses every path and value key naming a built-in before applying anything, accepts the SCIM 'name', and leaves the built-ins untouched", () => {
+    fc.assert(
+      fc.property(namedPatchOperation(), ({ operation, refusal }) => {
+        let error: unknown;
+        try {
+          applyUserPatch(STORED as Record<string, unknown>, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [operation] });
+        } catch (caught) {
+          error = caught;
+        }
+        const scim = error instanceof ScimError ? error : undefined;
+        if (error !== undefined) expect(scim, String(error)).toBeDefined();
+        if (refusal) {
+          expect(scim?.scimType, JSON.stringify(operation)).toBe(refusal);
+          expect(scim?.detail, JSON.stringify(operation)).toMatch(/a built-in property/);
+        } else {
+          expect(scim?.detail ?? "", JSON.stringify(operation)).not.toMatch(/a built-in property/);
+          if (scim) expect(scim.status).toBeLessThan(500);
+        }
+        expectBuiltinsUntouched();
+      }),
+      { numRuns: RUNS * 2 },
     );
   });
 

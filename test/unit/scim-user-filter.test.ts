@@ -13,7 +13,7 @@ function rejection(filter: string): ScimError {
   throw new Error("expected an invalidFilter error");
 }
 
-const SUPPORTED = "Only 'eq' on userName, externalId, id, active or displayName, combined with 'and', is supported";
+const SUPPORTED = "Only 'eq' on userName, externalId or id, combined with 'and', is supported";
 
 describe("parseUserFilter: the filters Entra ID sends", () => {
   it("reads userName eq a quoted number as the string", () => {
@@ -51,33 +51,32 @@ describe("parseUserFilter: the filters Entra ID sends", () => {
   });
 
   it("combines comparisons with 'and' in any case, keeping JSON types of the values", () => {
-    expect(parseUserFilter('userName eq "1" and active eq true')).toEqual([
+    expect(parseUserFilter('userName eq "1" and externalId eq "x"')).toEqual([
       { attribute: "userName", value: "1" },
-      { attribute: "active", value: true },
+      { attribute: "externalId", value: "x" },
     ]);
-    expect(parseUserFilter('(displayName eq "Ann") And id eq "abc" AND externalId eq null')).toEqual([
-      { attribute: "displayName", value: "Ann" },
+    expect(parseUserFilter('(userName eq "1") And id eq "abc" AND externalId eq null')).toEqual([
+      { attribute: "userName", value: "1" },
       { attribute: "id", value: "abc" },
       { attribute: "externalId", value: null },
     ]);
   });
 
   it("reads the literals true, false and null in any case (RFC 5234 §2.3)", () => {
-    expect(parseUserFilter("active eq False")).toEqual([{ attribute: "active", value: false }]);
+    expect(parseUserFilter("externalId eq False")).toEqual([{ attribute: "externalId", value: false }]);
+    expect(parseUserFilter("externalId eq NULL")).toEqual([{ attribute: "externalId", value: null }]);
   });
 
   it("keeps a quoted \"true\" a string: canonicalising values is the caller's job", () => {
-    expect(parseUserFilter('active eq "true"')).toEqual([{ attribute: "active", value: "true" }]);
+    expect(parseUserFilter('externalId eq "true"')).toEqual([{ attribute: "externalId", value: "true" }]);
   });
 
   it("unescapes escaped quotes in a quoted value", () => {
-    expect(parseUserFilter('displayName eq "Ann \\"The Boss\\" Lee"')).toEqual([
-      { attribute: "displayName", value: 'Ann "The Boss" Lee' },
-    ]);
+    expect(parseUserFilter('externalId eq "Ann \\"The Boss\\" Lee"')).toEqual([{ attribute: "externalId", value: 'Ann "The Boss" Lee' }]);
   });
 
   it("keeps spaces that the HTTP layer decoded from '+'", () => {
-    expect(parseUserFilter('displayName eq "Ann Lee"')).toEqual([{ attribute: "displayName", value: "Ann Lee" }]);
+    expect(parseUserFilter('externalId eq "Ann Lee"')).toEqual([{ attribute: "externalId", value: "Ann Lee" }]);
   });
 });
 
@@ -94,7 +93,12 @@ describe("parseUserFilter: everything else is invalidFilter", () => {
     ['emails.value eq "a@b.example"', "cannot be filtered on"],
     ['title eq "CEO"', "cannot be filtered on"],
     ['name.givenName eq "Ann"', "cannot be filtered on"],
-    ['userName eq "1" and (userName eq "2" or active eq true)', "'or' operator"],
+    ['userName eq "1" and (userName eq "2" or externalId eq "3")', "'or' operator"],
+    // Issue 11 §3: each would read the whole tenant; no index serves them and Entra never sends them.
+    ['displayName eq "Ann Manager"', "Filtering on displayName is not supported: it would read every user"],
+    ["active eq false", "Filtering on active is not supported: it would read every user"],
+    ['userName eq "1" and ACTIVE eq "True"', "Filtering on active is not supported"],
+    ['urn:ietf:params:scim:schemas:core:2.0:User:displayName eq "Ann"', "Filtering on displayName is not supported"],
   ])("rejects %j, naming the problem and what is supported", (filter, problem) => {
     const error = rejection(filter);
     expect(error.status).toBe(400);
@@ -118,7 +122,7 @@ describe("parseUserFilter: everything else is invalidFilter", () => {
   });
 
   it("rejects a filter over 1,000 characters", () => {
-    const filter = `displayName eq "${"a".repeat(990)}"`;
+    const filter = `externalId eq "${"a".repeat(990)}"`;
     expect(filter.length).toBeGreaterThan(1_000);
     expect(rejection(filter).detail).toContain("longer than 1000 characters");
   });
@@ -127,5 +131,23 @@ describe("parseUserFilter: everything else is invalidFilter", () => {
     const criteria = (n: number) => Array.from({ length: n }, (_, i) => `id eq "${i}"`).join(" and ");
     expect(parseUserFilter(criteria(10))).toHaveLength(10);
     expect(rejection(criteria(11)).detail).toContain("more than 10 comparisons");
+  });
+
+  // Issue 11 §2: the parser's string pattern backtracks exponentially on line feeds, so control characters
+  // and escapes other than \" and \\ are refused before it runs.
+  it.each([
+    ['userName eq "1\n2"', "control character"],
+    ['userName\teq "1"', "control character"],
+    ['userName eq "1\u00852"', "control character"],
+    [String.raw`userName eq "a\nb"`, "backslash escape"],
+    [String.raw`userName eq "a\u0041"`, "backslash escape"],
+    [String.raw`userName eq "a\/b"`, "backslash escape"],
+  ])("refuses %j before the parser runs", (filter, problem) => {
+    expect(rejection(filter).detail).toContain(problem);
+  });
+
+  it('keeps the escapes \" and \\', () => {
+    expect(parseUserFilter(String.raw`externalId eq "a\"b"`)).toEqual([{ attribute: "externalId", value: 'a"b' }]);
+    expect(parseUserFilter(String.raw`externalId eq "a\\b"`)).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TenantRecord, TenantId, findManager, parseStoredRecord, tenantKey } from "../../src/tenants/record.ts";
+import { DEFAULT_MAX_USERS, TenantRecord, TenantId, findManager, maxUsersOf, parseStoredRecord, tenantKey } from "../../src/tenants/record.ts";
 
 describe("tenant allow-list record", () => {
   it("normalises the tenant id to lower case for the KV key", () => {
@@ -42,5 +42,14 @@ describe("tenant allow-list record", () => {
     expect(read.ok && read.unknownFields).toEqual(["__proto__", "constructor"]);
     expect(read.ok && Object.getPrototypeOf(read.record)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  // Issue 11 §3: the per-tenant user quota.
+  it("reads maxUsers as a positive whole number, and defaults a record without one to a generous 250,000", () => {
+    const base = { accountId: "A1", name: "Contoso", enabled: true };
+    expect(maxUsersOf(TenantRecord.parse({ ...base, maxUsers: 10 }))).toBe(10);
+    expect(maxUsersOf(TenantRecord.parse(base))).toBe(DEFAULT_MAX_USERS);
+    expect(DEFAULT_MAX_USERS).toBe(250_000);
+    for (const maxUsers of [0, -1, 1.5, "10", null]) expect(TenantRecord.safeParse({ ...base, maxUsers }).success, String(maxUsers)).toBe(false);
   });
 });
