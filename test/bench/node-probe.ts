@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parse } from "smol-toml";
 import type { JWK } from "jose";
 import { createApp } from "../../src/app.ts";
-import { signDevToken } from "../../src/cli/dev-token.ts";
+import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { listResponse } from "../../src/scim/user-resource.ts";
 import { ROOT } from "./workers.ts";
 
@@ -26,7 +26,7 @@ const env = {
   DB: {}, // a Drizzle handle is made for it, never queried: the probe's GUID cannot be a number
 } as unknown as Env;
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-const jwk = JSON.parse(readFileSync(join(ROOT, "src/cli/dev-signing-key.json"), "utf8")) as JWK;
+const jwk = JSON.parse(readFileSync(join(ROOT, "src/tools/dev/dev-signing-key.json"), "utf8")) as JWK;
 const token = await signDevToken({ jwk, tenantId: TENANT });
 const url = `https://gateway.example/scim/v2/Users?filter=userName+eq+%22${crypto.randomUUID()}%22`;
 const headers = { Authorization: `Bearer ${token}` };

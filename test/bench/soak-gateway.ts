@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { createCoreEmulator, type CoreEmulator } from "../../src/outbox/core-emulator.ts";
+import { createCoreEmulator, type CoreEmulator } from "../../src/tools/dev/core-emulator.ts";
 import { readWranglerToml } from "../support/wrangler-environments.ts";
 
 export type Core = { emulator: CoreEmulator; url: string; token: string; server: Server };
 
-/** The core emulator (src/outbox/core-emulator.ts) behind a Node http server on 127.0.0.1, any free port. */
+/** The core emulator (src/tools/dev/core-emulator.ts) behind a Node http server on 127.0.0.1, any free port. */
 export async function startCore(token: string): Promise<Core> {
   const emulator = createCoreEmulator({ token });
   const toRequest = (req: IncomingMessage, body: Buffer, base: string): Request => {

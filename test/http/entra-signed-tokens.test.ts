@@ -6,7 +6,7 @@ import { createApp } from "../../src/app.ts";
 import { UNLISTED_TENANT_CACHE_MS } from "../../src/auth/require-tenant.ts";
 import { microsoft } from "../support/microsoft-keys.ts";
 import { createKeySource, type KeySource } from "../../src/auth/jwks-cache.ts";
-import { signDevToken } from "../../src/cli/dev-token.ts";
+import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { allowTenant, BASE, newTenantId } from "../support/gateway.ts";
 
 const production = () => ({ ...env, ...(JSON.parse(env.PRODUCTION_VARS) as Record<string, string>) });

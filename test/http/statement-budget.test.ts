@@ -8,7 +8,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { microsoft } from "../support/microsoft-keys.ts";
-import { signDevToken } from "../../src/cli/dev-token.ts";
+import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { countingD1, countingKv, emptyCounts, type D1Counts } from "../bench/counting-d1.ts";
 import { allowTenant, BASE, entraUser, newTenantId } from "../support/gateway.ts";
 

@@ -10,8 +10,8 @@ import { ENTRA_PROVISIONING_APP_ID, NON_GALLERY_AUDIENCE, entraIssuer } from "..
 import { createKeySource, type KeySource } from "../../src/auth/jwks-cache.ts";
 import { UNLISTED_TENANT_CACHE_MS } from "../../src/auth/require-tenant.ts";
 import { mintSecretToken, sha256Hex } from "../../src/auth/secret-token.ts";
-import devKey from "../../src/cli/dev-signing-key.json";
-import { DEV_KID, signDevToken } from "../../src/cli/dev-token.ts";
+import devKey from "../../src/tools/dev/dev-signing-key.json";
+import { DEV_KID, signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { tenantKey } from "../../src/tenants/record.ts";
 import { CHANGE_QUEUE, forwardingPipeline } from "../support/forwarding.ts";
 import { allowTenant, BASE, call, devToken, entraUser, newTenantId } from "../support/gateway.ts";

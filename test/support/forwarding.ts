@@ -15,7 +15,7 @@ import {
   waitOnExecutionContext,
   type QueueResult,
 } from "cloudflare:test";
-import { createCoreEmulator } from "../../src/outbox/core-emulator.ts";
+import { createCoreEmulator } from "../../src/tools/dev/core-emulator.ts";
 import type { OutboxConfig } from "../../src/outbox/outbox-config.ts";
 import { createWorker } from "../../src/worker.ts";
 import { BASE, type ScimResponse } from "./gateway.ts";

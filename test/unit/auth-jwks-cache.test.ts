@@ -4,11 +4,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "cloudflare:test";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import type { JWK } from "jose";
-import devSigningKey from "../../src/cli/dev-signing-key.json" with { type: "json" };
+import devSigningKey from "../../src/tools/dev/dev-signing-key.json" with { type: "json" };
 import { createKeySource } from "../../src/auth/jwks-cache.ts";
 import type { KeySource, KeySourceOptions } from "../../src/auth/jwks-cache.ts";
 import { ENTRA_PROVISIONING_APP_ID, verifyEntraToken } from "../../src/auth/entra-token.ts";
-import { DEV_KID, signDevToken } from "../../src/cli/dev-token.ts";
+import { DEV_KID, signDevToken } from "../../src/tools/dev/dev-token.ts";
 
 const START = Date.UTC(2026, 10, 20, 12, 0, 0);
 const MINUTE = 60_000;

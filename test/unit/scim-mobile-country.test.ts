@@ -1,7 +1,7 @@
 // Issue 12 §4: numbers that belong to another country. The share below backs the figure in the docs.
 import { describe, expect, it } from "vitest";
 import { canonicalMobile } from "../../src/scim/mobile.ts";
-import { createRandom } from "../../src/sim/random.ts";
+import { createRandom } from "../../src/tools/entra-sim/random.ts";
 
 const detail = (input: string, codes?: string[]) => {
   const result = canonicalMobile(input, codes);

@@ -1,8 +1,8 @@
 // `npm run outbox -- <command>`: argv in, exit status out. The operator's view of the outbox: counts by
 // state, the failed events, and redrive (failed -> pending, which the cron re-sends). SQL comes from
-// outbox-queries.ts and runs through wrangler (wrangler-d1.ts), injected so tests can replace it.
+// queries.ts and runs through wrangler (../wrangler/d1.ts), injected so tests can replace it.
 import { parseArgs } from "node:util";
-import { DEFAULT_LIST_LIMIT, UsageError, failedSql, redriveSql, statusSql, type Scope } from "./outbox-queries.ts";
+import { DEFAULT_LIST_LIMIT, UsageError, failedSql, redriveSql, statusSql, type Scope } from "./queries.ts";
 import {
   renderFailed,
   renderRedriven,
@@ -11,8 +11,8 @@ import {
   type FailedEvent,
   type RedrivenEvent,
   type StateCount,
-} from "./outbox-output.ts";
-import type { D1Target } from "./wrangler-d1.ts";
+} from "./output.ts";
+import type { D1Target } from "../wrangler/d1.ts";
 
 export const OUTBOX_USAGE = `usage: npm run outbox -- <command> [options]
 

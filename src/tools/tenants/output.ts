@@ -1,9 +1,9 @@
 // How `npm run tenants` shows its results to a person. Pure: strings in, strings out; --json output is the
-// command results themselves (see tenants-cli.ts).
-import { describeTokenHash, type ChangeResult, type ListedTenant, type ManagerUsersReport, type TenantAction } from "../tenants/commands.ts";
-import { toManagers, type ManagerList } from "../tenants/managers.ts";
-import type { TenantRecord } from "../tenants/record.ts";
-import type { WranglerTarget } from "./wrangler-kv-store.ts";
+// command results themselves (see cli.ts).
+import { describeTokenHash, type ChangeResult, type ListedTenant, type ManagerUsersReport, type TenantAction } from "../../tenants/commands.ts";
+import { toManagers, type ManagerList } from "../../tenants/managers.ts";
+import type { TenantRecord } from "../../tenants/record.ts";
+import type { WranglerTarget } from "../wrangler/kv-store.ts";
 
 export const describeTarget = (target: WranglerTarget): string =>
   target.remote ? `the Cloudflare allow-list of environment "${target.env}"` : "the local allow-list";

@@ -1,4 +1,4 @@
-// The end-to-end check CI runs (node src/cli/e2e-local.ts): the real gateway under `wrangler dev` on a
+// The end-to-end check CI runs (node src/tools/dev/e2e-local.ts): the real gateway under `wrangler dev` on a
 // free port and a throwaway state directory (never .wrangler/state), tenants approved through the
 // allow-list commands, /health awaited, then a small Entra sync-cycle simulation against it and, with
 // --apps n, a second one with one Entra app per manager on their own Tenant URLs. Exits 0 only if the
@@ -11,12 +11,12 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import devSigningKey from "./dev-signing-key.json" with { type: "json" };
 import { signDevToken } from "./dev-token.ts";
-import { createWranglerKvStore } from "./wrangler-kv-store.ts";
-import { formatSummary } from "../sim/report.ts";
-import { runAppsSimulation } from "../sim/run-apps-simulation.ts";
-import { runSimulation } from "../sim/run-simulation.ts";
-import { addTenant } from "../tenants/commands.ts";
-import { managersOf } from "../tenants/managers.ts";
+import { createWranglerKvStore } from "../wrangler/kv-store.ts";
+import { formatSummary } from "../entra-sim/report.ts";
+import { runAppsSimulation } from "../entra-sim/run-apps-simulation.ts";
+import { runSimulation } from "../entra-sim/run-simulation.ts";
+import { addTenant } from "../../tenants/commands.ts";
+import { managersOf } from "../../tenants/managers.ts";
 
 const TENANT_ID = "c1c1c1c1-0000-4000-8000-00000000e2e0";
 const APPS_TENANT_ID = "c1c1c1c1-0000-4000-8000-00000000e2e1";

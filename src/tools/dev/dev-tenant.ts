@@ -1,8 +1,8 @@
 // The development tenants that `npm start` puts on the local allow-list: one with a single manager and no
 // secret token, and one with four managers, each with its own Tenant URL (/scim/v2/managers/<key>), for
 // `npm run entra-sim -- --apps N` (one Entra app per manager).
-import { managersOf } from "../tenants/managers.ts";
-import type { TenantRecord } from "../tenants/record.ts";
+import { managersOf } from "../../tenants/managers.ts";
+import type { TenantRecord } from "../../tenants/record.ts";
 
 export const DEV_TENANT_ID = "7e1e5a9e-0000-4000-8000-000000000001";
 

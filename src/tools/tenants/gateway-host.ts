@@ -2,8 +2,8 @@
 // locally the gateway of `npm start`; for --remote --env <name>, the first route of that environment in
 // wrangler.toml (production serves only its custom domain there). Staging answers at its workers.dev
 // address, which depends on the Cloudflare account, so it has no default: pass --host.
-import type { WranglerConfig } from "./deploy-plan.ts";
-import type { WranglerTarget } from "./wrangler-run.ts";
+import type { WranglerConfig } from "../deploy/plan.ts";
+import type { WranglerTarget } from "../wrangler/run.ts";
 
 export const LOCAL_GATEWAY = "http://localhost:8787";
 

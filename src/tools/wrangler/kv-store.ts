@@ -7,10 +7,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { StoredEntry, TenantStore } from "../tenants/store.ts";
-import { parseJsonOutput, runWrangler, targetFlags, WranglerError, type RunWrangler, type WranglerTarget } from "./wrangler-run.ts";
+import type { StoredEntry, TenantStore } from "../../tenants/store.ts";
+import { parseJsonOutput, runWrangler, targetFlags, WranglerError, type RunWrangler, type WranglerTarget } from "./run.ts";
 
-export type { WranglerTarget } from "./wrangler-run.ts";
+export type { WranglerTarget } from "./run.ts";
 
 export const KV_BINDING = "TENANTS";
 /** Cloudflare's bulk read takes at most 100 keys per request. */

@@ -1,16 +1,16 @@
 // npm run entra-sim -- [--base-url <url>] [--tenant <GUID>] [--users <n>] ...: plays Entra's provisioning
-// service against a gateway (src/sim/run-simulation.ts) and exits non-zero on any unexpected status or
+// service against a gateway (src/tools/entra-sim/run-simulation.ts) and exits non-zero on any unexpected status or
 // mismatch. Progress goes to stderr; the summary (or --json) to stdout.
-import { parseCommandLine, usageError } from "./command-line.ts";
-import devSigningKey from "./dev-signing-key.json" with { type: "json" };
-import { DEV_APPS_TENANT_ID, DEV_APPS_TENANT_RECORD, DEV_TENANT_ID, DEV_TENANT_RECORD, managerNames } from "./dev-tenant.ts";
-import { signDevToken } from "./dev-token.ts";
-import { SHAPES } from "../sim/entra-shapes.ts";
-import { formatSummary } from "../sim/report.ts";
-import { runAppsSimulation, type SimApp } from "../sim/run-apps-simulation.ts";
-import { runSimulation, type ShapeOption } from "../sim/run-simulation.ts";
-import { managerKeyFor, managersOf } from "../tenants/managers.ts";
-import { GUID_PATTERN } from "../tenants/record.ts";
+import { parseCommandLine, usageError } from "../command-line.ts";
+import devSigningKey from "../dev/dev-signing-key.json" with { type: "json" };
+import { DEV_APPS_TENANT_ID, DEV_APPS_TENANT_RECORD, DEV_TENANT_ID, DEV_TENANT_RECORD, managerNames } from "../dev/dev-tenant.ts";
+import { signDevToken } from "../dev/dev-token.ts";
+import { SHAPES } from "./entra-shapes.ts";
+import { formatSummary } from "./report.ts";
+import { runAppsSimulation, type SimApp } from "./run-apps-simulation.ts";
+import { runSimulation, type ShapeOption } from "./run-simulation.ts";
+import { managerKeyFor, managersOf } from "../../tenants/managers.ts";
+import { GUID_PATTERN } from "../../tenants/record.ts";
 
 const DEFAULT_BASE_URL = "http://localhost:8787/scim/v2";
 const DEFAULT_MANAGERS = managerNames(DEV_TENANT_RECORD);

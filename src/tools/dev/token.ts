@@ -1,11 +1,11 @@
 // npm run token -- --tenant <GUID>: prints a bearer token signed with the committed development key, for
 // calling a locally running gateway (which trusts that key through TRUSTED_DEV_JWKS). Only the token goes
 // to stdout, so `TOKEN=$(npm run -s token -- --tenant <GUID>)` works; everything else goes to stderr.
-import { parseCommandLine, usageError } from "./command-line.ts";
+import { parseCommandLine, usageError } from "../command-line.ts";
 import devSigningKey from "./dev-signing-key.json" with { type: "json" };
-import { MAX_TOKEN_LIFETIME_SECONDS } from "../auth/entra-token.ts";
+import { MAX_TOKEN_LIFETIME_SECONDS } from "../../auth/entra-token.ts";
 import { DEFAULT_EXPIRES_IN_SECONDS, NON_GALLERY_AUDIENCE, signDevToken } from "./dev-token.ts";
-import { GUID_PATTERN } from "../tenants/record.ts";
+import { GUID_PATTERN } from "../../tenants/record.ts";
 
 const USAGE = `usage: npm run -s token -- --tenant <Entra tenant GUID> [--expires-in <seconds>] [--audience <aud>]
   --tenant      the tenant id the token claims (tid, iss)

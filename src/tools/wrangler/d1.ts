@@ -1,7 +1,7 @@
 // SQL against the gateway's D1 through `wrangler d1 execute DB --json --command`, so the operator command
 // reaches the local database `npm start` uses and, with --remote --env, Cloudflare's, reusing the
 // operator's `wrangler login`. Node only.
-import { parseJsonOutput, runWrangler, targetFlags, WranglerError, type RunWrangler, type WranglerTarget } from "./wrangler-run.ts";
+import { parseJsonOutput, runWrangler, targetFlags, WranglerError, type RunWrangler, type WranglerTarget } from "./run.ts";
 
 export type D1Target = WranglerTarget;
 

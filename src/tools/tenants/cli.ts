@@ -1,6 +1,6 @@
 // `npm run tenants -- <command>`: argv in, exit status out. Parses the options of each command, runs the
 // command from tenants/commands.ts against the store it is given, and prints the result for a person or,
-// with --json, for a script. The store, the clock, the prompt and the output are injected (tenants.ts
+// with --json, for a script. The store, the clock, the prompt and the output are injected (main.ts
 // wires the real ones), so this runs the same in tests as on an account manager's laptop.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import {
@@ -16,16 +16,16 @@ import {
   updateTenant,
   type ChangeResult,
   type TenantCommandDeps,
-} from "../tenants/commands.ts";
-import { AUTH_MODES, type AuthMode } from "../tenants/record.ts";
-import { parseCallingCodes } from "../tenants/calling-codes.ts";
-import type { ManagerRename } from "../tenants/manager-edits.ts";
-import type { ManagerUsers } from "../tenants/manager-users.ts";
-import type { TenantStore } from "../tenants/store.ts";
+} from "../../tenants/commands.ts";
+import { AUTH_MODES, type AuthMode } from "../../tenants/record.ts";
+import { parseCallingCodes } from "../../tenants/calling-codes.ts";
+import type { ManagerRename } from "../../tenants/manager-edits.ts";
+import type { ManagerUsers } from "../../tenants/manager-users.ts";
+import type { TenantStore } from "../../tenants/store.ts";
 import { parseGatewayHost } from "./gateway-host.ts";
-import { COMMAND_USAGE, PROPAGATION_NOTE, TENANTS_USAGE } from "./tenants-help.ts";
-import { authModeAdvice, describeTarget, managerTenantUrls, renderChange, renderList, renderShow, SWITCH_TO_SECRET_TOKEN_QUESTION } from "./tenants-output.ts";
-import type { WranglerTarget } from "./wrangler-kv-store.ts";
+import { COMMAND_USAGE, PROPAGATION_NOTE, TENANTS_USAGE } from "./help.ts";
+import { authModeAdvice, describeTarget, managerTenantUrls, renderChange, renderList, renderShow, SWITCH_TO_SECRET_TOKEN_QUESTION } from "./output.ts";
+import type { WranglerTarget } from "../wrangler/kv-store.ts";
 
 export type TenantsCliIo = {
   openStore: (target: WranglerTarget) => TenantStore;

@@ -1,11 +1,11 @@
 // npm run deploy -- --env <staging|production> [--dry-run]: remote D1 migrations first, then the Worker
-// (see deploy-plan.ts for why, and for what is refused). wrangler's own output and prompts pass through.
+// (see plan.ts for why, and for what is refused). wrangler's own output and prompts pass through.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parse } from "smol-toml";
-import { DEPLOY_USAGE, planDeploy, type WranglerConfig } from "./deploy-plan.ts";
+import { DEPLOY_USAGE, planDeploy, type WranglerConfig } from "./plan.ts";
 
-const config = parse(readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8")) as WranglerConfig;
+const config = parse(readFileSync(new URL("../../../wrangler.toml", import.meta.url), "utf8")) as WranglerConfig;
 const plan = planDeploy(process.argv.slice(2), config);
 
 if (!plan.ok) {

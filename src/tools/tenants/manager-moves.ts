@@ -11,10 +11,10 @@
 // Concurrency with Entra's own writes is settled as the Worker settles it: each user's UPDATE applies only
 // at the version read (`WHERE version = v`), and its event is inserted only if that UPDATE applied (the
 // event's id is the user's new last_event_id). A user changed in between is simply read again next pass.
-import type { UserRow } from "../db/schema.ts";
-import type { ManagerUsers } from "../tenants/manager-users.ts";
-import { GUID_PATTERN, type TenantRecord } from "../tenants/record.ts";
-import { buildChangeEvent, changeTypeOf } from "../users/change-event.ts";
+import type { UserRow } from "../../db/schema.ts";
+import type { ManagerUsers } from "../../tenants/manager-users.ts";
+import { GUID_PATTERN, type TenantRecord } from "../../tenants/record.ts";
+import { buildChangeEvent, changeTypeOf } from "../../users/change-event.ts";
 
 /** Runs statements as one batch (one transaction) and answers each one's result rows. */
 export type ExecuteStatements = (statements: string[]) => Promise<Record<string, unknown>[][]>;

@@ -1,5 +1,5 @@
 // A stand-in for the TeleMessage core, as a fetch-style handler with in-memory state. The same code is the
-// injected `fetch` in the Workers tests and, behind a small Node server (src/cli/core-emulator.ts), the
+// injected `fetch` in the Workers tests and, behind a small Node server (src/tools/dev/core-emulator-server.ts), the
 // local service `npm start` runs at http://localhost:8788. No node: imports here.
 //
 //   POST /v1/provisioning/events   the contract: Bearer token, Idempotency-Key = eventId, body = CoreEvent.
@@ -14,7 +14,7 @@
 // `count` misbehaves for that many calls, `forMs` for that long (by the injected clock), both: whichever
 // ends first, neither: until told otherwise. Only the events endpoint misbehaves.
 import { z } from "zod";
-import { CORE_EVENTS_PATH, CoreEvent } from "./core-event.ts";
+import { CORE_EVENTS_PATH, CoreEvent } from "../../outbox/core-event.ts";
 
 export const FAILURE_MODES = ["500", "429", "400", "hang"] as const;
 

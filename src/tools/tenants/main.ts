@@ -1,15 +1,15 @@
 // npm run tenants -- <command>: the account managers' allow-list tool. Wires the real world into
-// tenants-cli.ts: wrangler's KV and D1 (local, or Cloudflare with --remote --env), the terminal, the clock,
+// cli.ts: wrangler's KV and D1 (local, or Cloudflare with --remote --env), the terminal, the clock,
 // and wrangler.toml for the host of the Tenant URLs `show` prints.
 import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { parse } from "smol-toml";
-import type { WranglerConfig } from "./deploy-plan.ts";
+import type { WranglerConfig } from "../deploy/plan.ts";
 import { defaultGatewayHost } from "./gateway-host.ts";
 import { createManagerUsers } from "./manager-moves.ts";
-import { runTenantsCli } from "./tenants-cli.ts";
-import { executeD1 } from "./wrangler-d1.ts";
-import { createWranglerKvStore, type WranglerTarget } from "./wrangler-kv-store.ts";
+import { runTenantsCli } from "./cli.ts";
+import { executeD1 } from "../wrangler/d1.ts";
+import { createWranglerKvStore, type WranglerTarget } from "../wrangler/kv-store.ts";
 
 /** The host `show` prints in Tenant URLs, from the wrangler.toml the command targets. */
 function gatewayHost(target: WranglerTarget): string | undefined {

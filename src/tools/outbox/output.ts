@@ -1,7 +1,7 @@
 // What `npm run outbox` prints: tables for a person, or with --json one JSON document for a script.
 // Phone numbers are masked unless --show-numbers was given; e-mail addresses are never selected at all.
-import { maskNumber } from "../outbox/mask.ts";
-import type { D1Target } from "./wrangler-d1.ts";
+import { maskNumber } from "../../outbox/mask.ts";
+import type { D1Target } from "../wrangler/d1.ts";
 
 export type StateCount = { state: string; count: number; oldest: string | null };
 

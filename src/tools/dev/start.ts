@@ -6,7 +6,7 @@
 // redrives, pruning).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { tenantKey } from "../tenants/record.ts";
+import { tenantKey } from "../../tenants/record.ts";
 import { DEV_APPS_TENANT_ID, DEV_APPS_TENANT_RECORD, DEV_TENANT_ID, DEV_TENANT_RECORD, managerNames } from "./dev-tenant.ts";
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -56,7 +56,7 @@ TeleMessage provisioning gateway (local)
 `);
 
 let stopping = false;
-const core = spawn(process.execPath, ["src/cli/core-emulator.ts", "--port", String(CORE_PORT)], { stdio: "inherit", env });
+const core = spawn(process.execPath, ["src/tools/dev/core-emulator-server.ts", "--port", String(CORE_PORT)], { stdio: "inherit", env });
 core.on("exit", (code, signal) => {
   if (stopping) return;
   console.error(`\nThe core emulator stopped (${code ? `exit ${code}; is port ${CORE_PORT} taken?` : signal}). Changes are retried until a core answers.`);

@@ -4,7 +4,7 @@
 // in workerd; the caller supplies the private JWK.
 import { SignJWT, importJWK } from "jose";
 import type { JWK } from "jose";
-import { ENTRA_PROVISIONING_APP_ID, NON_GALLERY_AUDIENCE, REQUIRED_ALG, entraIssuer } from "../auth/entra-token.ts";
+import { ENTRA_PROVISIONING_APP_ID, NON_GALLERY_AUDIENCE, REQUIRED_ALG, entraIssuer } from "../../auth/entra-token.ts";
 
 export { NON_GALLERY_AUDIENCE };
 

@@ -2,7 +2,7 @@
 // every value put into a statement is first checked against a strict pattern (a GUID, a positive integer)
 // and nothing else reaches the SQL. Pure and free of node: imports, so the Workers tests run the very same
 // statements against their D1 (test/http/forwarding-failures.test.ts redrives with redriveSql).
-import { GUID_PATTERN } from "../tenants/record.ts";
+import { GUID_PATTERN } from "../../tenants/record.ts";
 
 export type Scope = {
   /** One event, by its id (the Idempotency-Key the core saw). */

@@ -1,5 +1,5 @@
 // npm run core-emulator [-- --port 8788 --token <CORE_TOKEN>]: the TeleMessage core emulator
-// (src/outbox/core-emulator.ts) as a local HTTP service, which `npm start` runs next to the gateway so
+// (src/tools/dev/core-emulator.ts) as a local HTTP service, which `npm start` runs next to the gateway so
 // forwarding can be watched end to end. Without --token (or CORE_TOKEN in the environment) any bearer
 // token is accepted. One line per call on stdout; never a phone number.
 //
@@ -9,7 +9,7 @@
 //   curl -X DELETE localhost:8788/_control/fail                           behave again
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { parseArgs } from "node:util";
-import { createCoreEmulator } from "../outbox/core-emulator.ts";
+import { createCoreEmulator } from "./core-emulator.ts";
 
 export const DEFAULT_CORE_EMULATOR_PORT = 8788;
 
