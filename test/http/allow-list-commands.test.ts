@@ -6,7 +6,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { addTenant, disableTenant, enableTenant, issueToken, removeTenant, revokeToken } from "../../src/tenants/commands.ts";
-import { createKvBindingStore } from "../../src/tenants/kv-binding-store.ts";
+import { createKvBindingStore } from "../support/kv-binding-store.ts";
 import { BASE, devToken, newTenantId } from "../support/gateway.ts";
 
 /** The longest the Worker may keep serving an allow-list answer it read before a change. */

@@ -8,7 +8,7 @@ import { createManagerUsers, moveStatements, type ExecuteStatements } from "../.
 import type { UserRow } from "../../src/db/schema.ts";
 import { CoreEvent } from "../../src/outbox/core-event.ts";
 import { updateTenant } from "../../src/tenants/commands.ts";
-import { createKvBindingStore } from "../../src/tenants/kv-binding-store.ts";
+import { createKvBindingStore } from "../support/kv-binding-store.ts";
 import { tenantKey, type TenantRecord } from "../../src/tenants/record.ts";
 import { forwardingPipeline } from "../support/forwarding.ts";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";

@@ -5,7 +5,7 @@ import { secretTokenMatches } from "../../src/auth/secret-token.ts";
 import { runTenantsCli, EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from "../../src/tools/tenants/cli.ts";
 import { PROPAGATION_NOTE } from "../../src/tools/tenants/help.ts";
 import type { WranglerTarget } from "../../src/tools/wrangler/kv-store.ts";
-import { createMemoryStore } from "../../src/tenants/memory-store.ts";
+import { createMemoryStore } from "../support/memory-store.ts";
 import { TenantRecord, tenantKey } from "../../src/tenants/record.ts";
 import type { TenantStore } from "../../src/tenants/store.ts";
 

@@ -1,6 +1,6 @@
 // The allow-list port kept in a Map: the reference the contract test holds the real stores to, and the
 // store the command tests run on.
-import type { StoredEntry, TenantStore } from "./store.ts";
+import type { StoredEntry, TenantStore } from "../../src/tenants/store.ts";
 
 export function createMemoryStore(initial: Iterable<StoredEntry> = []): TenantStore {
   const entries = new Map<string, string>();

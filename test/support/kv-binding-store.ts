@@ -1,6 +1,7 @@
 // The allow-list port on a Workers KV binding (the TENANTS namespace a Worker sees). The CLI reaches KV
-// through wrangler instead; this adapter lets the same commands run where the binding is at hand.
-import type { StoredEntry, TenantStore } from "./store.ts";
+// through wrangler instead; this adapter lets the same commands run where the binding is at hand. Only the
+// tests use it (the Worker reads the allow-list through src/auth/tenant-lookup.ts and never writes it).
+import type { StoredEntry, TenantStore } from "../../src/tenants/store.ts";
 
 /** KV's list() returns at most 1,000 keys per call; bulk get() takes at most 100. */
 const BULK_GET_MAX = 100;
