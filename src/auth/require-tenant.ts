@@ -12,7 +12,7 @@ import { authModeAllows, type TokenKind } from "./auth-mode.ts";
 import { checkEntraSignature, readEntraToken } from "./entra-token.ts";
 import { COMMON_KEYS, createKeySource, type KeySource } from "./jwks-cache.ts";
 import { createExpiringCache, type ExpiringCache } from "./expiring-cache.ts";
-import { looksLikeJwt, parseSecretToken, secretTokenMatches } from "./secret-token.ts";
+import { looksLikeJwt, parseSecretToken, secretTokenMatches } from "../tenants/secret-token.ts";
 import { lookupTenant, type TenantLookup } from "./tenant-lookup.ts";
 
 export type RequireTenantOptions = {

@@ -9,7 +9,7 @@ import { createApp } from "../../src/app.ts";
 import { ENTRA_PROVISIONING_APP_ID, NON_GALLERY_AUDIENCE, entraIssuer } from "../../src/auth/entra-token.ts";
 import { createKeySource, type KeySource } from "../../src/auth/jwks-cache.ts";
 import { UNLISTED_TENANT_CACHE_MS } from "../../src/auth/require-tenant.ts";
-import { mintSecretToken, sha256Hex } from "../../src/auth/secret-token.ts";
+import { mintSecretToken, sha256Hex } from "../../src/tenants/secret-token.ts";
 import devKey from "../../src/tools/dev/dev-signing-key.json";
 import { DEV_KID, signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { tenantKey } from "../../src/tenants/record.ts";

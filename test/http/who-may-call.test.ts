@@ -2,7 +2,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { mintSecretToken, sha256Hex } from "../../src/auth/secret-token.ts";
+import { mintSecretToken, sha256Hex } from "../../src/tenants/secret-token.ts";
 import { allowTenant, BASE, call, devToken, newTenantId } from "../support/gateway.ts";
 import { microsoft } from "../support/microsoft-keys.ts";
 

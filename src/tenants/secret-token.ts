@@ -4,8 +4,10 @@
 //
 //   tm1.<tenant GUID, lower case>.<32 random bytes, base64url without padding: 43 characters>
 //
-// Web Crypto only, so the Worker and the CLI share it.
-import { GUID_PATTERN } from "../tenants/record.ts";
+// Web Crypto only, so the Worker and the CLI share it. It lives next to the record format that stores the
+// hash (record.ts), so the allow-list commands mint and hash tokens without importing auth/ (auth/ imports
+// tenants/, never the other way).
+import { GUID_PATTERN } from "./record.ts";
 
 const VERSION = "tm1";
 const SECRET_BYTES = 32;
