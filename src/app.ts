@@ -6,7 +6,7 @@ import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env.ts";
 import { requireTenant, type RequireTenantOptions } from "./auth/require-tenant.ts";
 import { MAX_BODY_BYTES } from "./config.ts";
-import { renderError, renderNotFound } from "./http/errors.ts";
+import { renderError, renderNotFound } from "./http/error-response.ts";
 import { requestLog, type LogSink } from "./http/request-log.ts";
 import { requireManagerKeyShape, resolveManagerUrl } from "./http/manager-url.ts";
 import { tenantRateLimit, type TenantRateLimitOptions } from "./http/tenant-rate-limit.ts";
@@ -14,7 +14,7 @@ import { discoveryRoutes } from "./routes/discovery.ts";
 import { bulkAndMeRoutes, groupsRoutes } from "./routes/unsupported.ts";
 import { usersRoutes } from "./routes/users.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { methodNotAllowed as methodNotAllowedError, payloadTooLarge } from "./scim/errors.ts";
+import { methodNotAllowed as methodNotAllowedError, payloadTooLarge } from "./scim/scim-error.ts";
 import { SCIM_CONTENT_TYPE } from "./scim/uris.ts";
 
 const REQUEST_ID_HEADER = "X-Request-Id";

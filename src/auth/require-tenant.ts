@@ -7,7 +7,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { readConfig, type Config } from "../config.ts";
-import { forbidden, unauthorized, unavailable } from "../scim/errors.ts";
+import { forbidden, unauthorized, unavailable } from "../scim/scim-error.ts";
 import { authModeAllows, type TokenKind } from "./auth-mode.ts";
 import { checkEntraSignature, readEntraToken } from "./entra-token.ts";
 import { COMMON_KEYS, createKeySource, type KeySource } from "./jwks-cache.ts";

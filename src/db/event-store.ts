@@ -1,7 +1,7 @@
 // The outbox table's writes. An event is inserted in the same batch as the user change it describes;
 // the conditional forms insert it only if that change applied, so a lost race leaves no event behind.
 import { and, desc, eq, getTableColumns, inArray, lte, or, sql, type SQL } from "drizzle-orm";
-import { readGuarded } from "./errors.ts";
+import { readGuarded } from "./storage-errors.ts";
 import { isDeadLettered } from "./delivery-store.ts";
 import type { Db } from "./client.ts";
 import { oncePer } from "./once-per.ts";

@@ -2,7 +2,7 @@
 // event. Every statement is scoped by tenant; conditions that guard concurrency live in the SQL.
 import { and, asc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { readGuarded } from "./errors.ts";
+import { readGuarded } from "./storage-errors.ts";
 import { oncePer } from "./once-per.ts";
 import { columnPlaceholders, columnValues, template } from "./prepared.ts";
 import { tenantUsage, users, type UserRow } from "./schema.ts";

@@ -9,7 +9,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, LogNotes } from "../app-env.ts";
-import { notFound } from "../scim/errors.ts";
+import { notFound } from "../scim/scim-error.ts";
 import { activeManagers, MANAGER_KEY_PATTERN, managersOf, managerWithKey } from "../tenants/managers.ts";
 
 const NO_SUCH_MANAGER =

@@ -12,7 +12,7 @@
 // allowance, which every extra isolate would multiply.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
-import { ScimError } from "../scim/errors.ts";
+import { ScimError } from "../scim/scim-error.ts";
 
 /** The binding's shortest counting period; waiting it out always clears the limit. */
 const RETRY_AFTER_SECONDS = 10;

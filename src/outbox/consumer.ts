@@ -9,7 +9,7 @@
 // After max_retries the queue moves a message to the dead-letter queue, whose batches land in
 // handleDeadLetters: the event is recorded failed. Nothing here throws: a storage error retries the message.
 import { openDb, type Db } from "../db/client.ts";
-import { sqliteErrorClass } from "../db/errors.ts";
+import { sqliteErrorClass } from "../db/storage-errors.ts";
 import {
   findDeliveryState,
   recordAttempt,

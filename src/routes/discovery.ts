@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { resourceTypeDocuments, schemaDocuments, serviceProviderConfig } from "../scim/discovery.ts";
-import { notFound } from "../scim/errors.ts";
+import { notFound } from "../scim/scim-error.ts";
 import { listResponse } from "../scim/user-resource.ts";
 import { scimBaseUrl } from "./users.ts";
 

@@ -3,7 +3,7 @@
 // request log, as for any storage failure).
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { sqliteErrorClass } from "../db/errors.ts";
+import { sqliteErrorClass } from "../db/storage-errors.ts";
 
 export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
   // Never cached: an uptime check must see the Worker and D1 as they are now.

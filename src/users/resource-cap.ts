@@ -7,7 +7,7 @@
 // §3.3: the service provider returns the resource as it was created), and the request log names what was
 // left out. A profile that alone exceeds the cap (an absurd externalId, say) is refused: nothing legitimate
 // comes near it, and storing it would defeat the bound.
-import { invalidValue } from "../scim/errors.ts";
+import { invalidValue } from "../scim/scim-error.ts";
 
 export const MAX_STORED_BYTES = 8 * 1024;
 

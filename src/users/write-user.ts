@@ -4,11 +4,11 @@
 // deletes keep in the same batch, and lost updates by `WHERE version = ?` plus a retry, never by
 // read-then-write.
 import { insertEventIfAtVersion, insertEventIfWritten, previousManagerOf } from "../db/event-store.ts";
-import { toScimStorageError } from "../db/errors.ts";
+import { toScimStorageError } from "../db/storage-errors.ts";
 import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
 import { countCreatedUser, countDeletedUser } from "../db/usage-store.ts";
 import { deleteUserIfVersion, findUserById, insertUserWithinQuota, updateUserIfVersion } from "../db/user-store.ts";
-import { invalidValue, notFound, unavailable } from "../scim/errors.ts";
+import { invalidValue, notFound, unavailable } from "../scim/scim-error.ts";
 import { maxUsersOf } from "../tenants/record.ts";
 import { applyUserPatch } from "../scim/user-patch.ts";
 import { parseUserResource } from "../scim/user-schema.ts";

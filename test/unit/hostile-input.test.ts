@@ -3,7 +3,7 @@
 // a built-in (compared by identity: test/support/builtins.ts).
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { ScimError } from "../../src/scim/errors.ts";
+import { ScimError } from "../../src/scim/scim-error.ts";
 import { canonicalMobile, mobileForLookup } from "../../src/scim/mobile.ts";
 import { parseUserFilter } from "../../src/scim/user-filter.ts";
 import { applyUserPatch } from "../../src/scim/user-patch.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ScimError } from "../../src/scim/errors.ts";
+import { ScimError } from "../../src/scim/scim-error.ts";
 import { mobileForLookup } from "../../src/scim/mobile.ts";
 import { parseUserFilter } from "../../src/scim/user-filter.ts";
 

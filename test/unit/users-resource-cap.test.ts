@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { UserRow } from "../../src/db/schema.ts";
-import { ScimError } from "../../src/scim/errors.ts";
+import { ScimError } from "../../src/scim/scim-error.ts";
 import { buildChangeEvent } from "../../src/users/change-event.ts";
 import { capStoredResource, MAX_STORED_BYTES, workEmailIndex } from "../../src/users/resource-cap.ts";
 import { droppedFields } from "../../src/http/request-log.ts";

@@ -5,7 +5,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../app-env.ts";
-import { ScimError, invalidSyntax, notFound } from "../scim/errors.ts";
+import { ScimError, invalidSyntax, notFound } from "../scim/scim-error.ts";
 import { SCIM_CONTENT_TYPE } from "../scim/uris.ts";
 
 export function scimErrorResponse(c: Context<AppEnv>, error: ScimError): Response {

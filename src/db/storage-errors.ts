@@ -1,7 +1,7 @@
 // Driver errors are translated here, at the store boundary. D1's messages quote bound parameters (phone
 // numbers, e-mails), so they are never logged or returned: callers get a ScimError and the log gets only
 // the SQLite error class.
-import { ScimError, uniqueness, unavailable } from "../scim/errors.ts";
+import { ScimError, uniqueness, unavailable } from "../scim/scim-error.ts";
 
 const messagesOf = (error: unknown): string[] => {
   const out: string[] = [];
