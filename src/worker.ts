@@ -5,8 +5,8 @@ import { createApp, type AppOptions } from "./app.ts";
 import { handleQueueBatch } from "./outbox/consumer.ts";
 import type { Fetch } from "./outbox/core-client.ts";
 import { logJson, type OutboxDeps, type OutboxLog } from "./outbox/deps.ts";
-import { readOutboxConfig, type OutboxConfig } from "./outbox/outbox-config.ts";
-import { runOutboxCron } from "./outbox/outbox-cron.ts";
+import { readForwardingConfig, type ForwardingConfig } from "./outbox/forwarding-config.ts";
+import { runOutboxCron } from "./outbox/cron.ts";
 
 export type WorkerDeps = {
   fetch: Fetch;
@@ -14,7 +14,7 @@ export type WorkerDeps = {
   random: () => number;
   log?: OutboxLog;
   /** Fields that replace what wrangler.toml and the secrets give (a shorter timeout, say). */
-  outbox?: Partial<OutboxConfig>;
+  outbox?: Partial<ForwardingConfig>;
   /** Options of the SCIM app (its request log sink, say). */
   app?: AppOptions;
 };
@@ -26,7 +26,7 @@ export function createWorker(deps: WorkerDeps) {
     now: deps.now,
     random: deps.random,
     log: deps.log ?? logJson,
-    config: readOutboxConfig(env, deps.outbox),
+    config: readForwardingConfig(env, deps.outbox),
   });
   return {
     fetch: app.fetch,

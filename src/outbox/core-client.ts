@@ -4,7 +4,7 @@
 import { CORE_EVENTS_PATH, type CoreEvent } from "./core-event.ts";
 import { classifyFailure, classifyStatus, type DeliveryOutcome } from "./delivery-outcome.ts";
 import { redactText } from "./mask.ts";
-import type { OutboxConfig } from "./outbox-config.ts";
+import type { ForwardingConfig } from "./forwarding-config.ts";
 
 export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
@@ -16,7 +16,7 @@ export async function postEvent(
   deps: {
     fetch: Fetch;
     now: () => Date;
-    config: Pick<OutboxConfig, "coreUrl" | "coreToken" | "timeoutMs"> & Partial<Pick<OutboxConfig, "coreUrlProblem">>;
+    config: Pick<ForwardingConfig, "coreUrl" | "coreToken" | "timeoutMs"> & Partial<Pick<ForwardingConfig, "coreUrlProblem">>;
   },
 ): Promise<DeliveryOutcome> {
   const { coreUrl, coreToken, timeoutMs } = deps.config;

@@ -1,5 +1,5 @@
 import type { Fetch } from "./core-client.ts";
-import type { OutboxConfig } from "./outbox-config.ts";
+import type { ForwardingConfig } from "./forwarding-config.ts";
 
 /** One structured log line; callers never put a phone number, e-mail or token in it. */
 export type OutboxLog = (fields: Record<string, unknown>) => void;
@@ -13,5 +13,5 @@ export type OutboxDeps = {
   /** A number in [0, 1) for retry jitter. */
   random: () => number;
   log: OutboxLog;
-  config: OutboxConfig;
+  config: ForwardingConfig;
 };

@@ -16,7 +16,7 @@ import {
   type QueueResult,
 } from "cloudflare:test";
 import { createCoreEmulator } from "../../src/tools/dev/core-emulator.ts";
-import type { OutboxConfig } from "../../src/outbox/outbox-config.ts";
+import type { ForwardingConfig } from "../../src/outbox/forwarding-config.ts";
 import { createWorker } from "../../src/worker.ts";
 import { BASE, type ScimResponse } from "./gateway.ts";
 
@@ -130,7 +130,7 @@ function tenantOfToken(token: string): string | undefined {
   }
 }
 
-export function forwardingPipeline(options: { seed?: number; outbox?: Partial<OutboxConfig>; maxRetries?: number } = {}) {
+export function forwardingPipeline(options: { seed?: number; outbox?: Partial<ForwardingConfig>; maxRetries?: number } = {}) {
   const clock = testClock();
   const random = seededRandom(options.seed ?? 1);
   const core = createCoreEmulator({ token: env.CORE_TOKEN, now: clock.now });

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { coreUrlProblem } from "../config.ts";
 import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";
 
-export type OutboxConfig = {
+export type ForwardingConfig = {
   /** Base URL of the core, e.g. https://core.telemessage.example; undefined when it cannot be used. */
   coreUrl: string | undefined;
   /** Why coreUrl is undefined (missing, not a URL, http outside local development); logged, never sent. */
@@ -29,7 +29,7 @@ export type OutboxConfig = {
   pruneLimit: number;
 };
 
-export type OutboxVars = { CORE_URL?: string; CORE_TOKEN?: string; OUTBOX_RETENTION_DAYS?: string; ENVIRONMENT?: string };
+export type ForwardingVars = { CORE_URL?: string; CORE_TOKEN?: string; OUTBOX_RETENTION_DAYS?: string; ENVIRONMENT?: string };
 
 const DEFAULT_RETENTION_DAYS = 30;
 
@@ -39,7 +39,7 @@ const RetentionDays = z.coerce
   .min(1, "OUTBOX_RETENTION_DAYS must be at least 1");
 
 
-export function readOutboxConfig(env: OutboxVars, overrides: Partial<OutboxConfig> = {}): OutboxConfig {
+export function readForwardingConfig(env: ForwardingVars, overrides: Partial<ForwardingConfig> = {}): ForwardingConfig {
   const retention = env.OUTBOX_RETENTION_DAYS?.trim() ? RetentionDays.parse(env.OUTBOX_RETENTION_DAYS) : DEFAULT_RETENTION_DAYS;
   // An unusable CORE_URL (an http one in staging or production, say) counts as not set: events stay
   // queued, and the delivery and cron log lines say why, until someone sets it right.
