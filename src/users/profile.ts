@@ -3,7 +3,7 @@
 // tenant's own country codes when its record lists them), and displayName names a company manager from the
 // tenant's allow-list record when the record lists them (manager-rules.ts decides which).
 import { invalidValue } from "../scim/scim-error.ts";
-import { canonicalMobile } from "../scim/mobile.ts";
+import { canonicalMobile } from "./mobile-number.ts";
 import { managersOf } from "../tenants/managers.ts";
 import { assignManager } from "./manager-rules.ts";
 import type { Tenant } from "./tenant.ts";

@@ -1,7 +1,7 @@
 // The read use cases: one user by id, and the filtered, paged list Entra uses to match users.
 import type { UserRow } from "../db/schema.ts";
 import { findUserById, findUsers, type UserMatch } from "../db/user-store.ts";
-import { mobileForLookup } from "../scim/mobile.ts";
+import { mobileForLookup } from "./mobile-number.ts";
 import type { Page } from "../scim/paging.ts";
 import type { UserCriterion } from "../scim/user-filter.ts";
 import type { UserDeps } from "./deps.ts";

@@ -12,7 +12,7 @@ import { invalidValue, notFound, unavailable } from "../scim/scim-error.ts";
 import { maxUsersOf } from "../tenants/record.ts";
 import { applyUserPatch } from "../scim/user-patch.ts";
 import { parseUserResource } from "../scim/user-schema.ts";
-import { normaliseEmails } from "../scim/work-email.ts";
+import { normaliseEmails } from "./work-email.ts";
 import { managerNamed, managersOf } from "../tenants/managers.ts";
 import { buildChangeEvent, changeTypeOf } from "./change-event.ts";
 import type { UserDeps } from "./deps.ts";

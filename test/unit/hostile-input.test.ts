@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { ScimError } from "../../src/scim/scim-error.ts";
-import { canonicalMobile, mobileForLookup } from "../../src/scim/mobile.ts";
+import { canonicalMobile, mobileForLookup } from "../../src/users/mobile-number.ts";
 import { parseUserFilter } from "../../src/scim/user-filter.ts";
 import { applyUserPatch } from "../../src/scim/user-patch.ts";
 import { parseUserResource } from "../../src/scim/user-schema.ts";

@@ -1,6 +1,6 @@
 // Issue 12 §4: numbers that belong to another country. The share below backs the figure in the docs.
 import { describe, expect, it } from "vitest";
-import { canonicalMobile } from "../../src/scim/mobile.ts";
+import { canonicalMobile } from "../../src/users/mobile-number.ts";
 import { createRandom } from "../../src/tools/entra-sim/random.ts";
 
 const detail = (input: string, codes?: string[]) => {

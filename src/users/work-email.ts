@@ -1,5 +1,7 @@
 // E-mails as the TeleMessage profile keeps them: at most one work e-mail, and no e-mail without an address.
-// Applied to every User a write is about to store, after a PATCH and before validation (user-schema.ts).
+// Applied to every User a write is about to store, after a PATCH and before validation (scim/user-schema.ts).
+// A TeleMessage profile rule, not protocol (RFC 7643 §4.1.2 allows any number of e-mails of any type), so
+// it lives in users/ with the rest of the profile.
 //
 // - Clearing: Entra clears the work e-mail with `Remove emails[type eq "work"].value` or by replacing that
 //   value with "". Either leaves an e-mail without an address behind, which is no e-mail at all, so it

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normaliseEmails } from "../../src/scim/work-email.ts";
+import { normaliseEmails } from "../../src/users/work-email.ts";
 
 describe("normaliseEmails", () => {
   it("drops an e-mail left without an address (a removed or emptied value), and the list when nothing remains", () => {

@@ -2,7 +2,7 @@
 // in international format, digits only, country code first (ITU-T E.164 without the "+").
 // We check that a number is *possible* for its country code (its length), never that it is assigned:
 // the examples in TeleMessage's setup guide (11234567890, 441234567890, 85212345678) are fictitious and
-// must be accepted.
+// must be accepted. A TeleMessage profile rule (SCIM's userName is any unique string), so it lives in users/.
 //
 // Metadata: `libphonenumber-js/min`, the smallest bundle that still carries country calling codes and
 // possible lengths (~30 kB gzipped with its metadata, against ~70 kB for /max); /max and /mobile add
@@ -77,9 +77,6 @@ export function canonicalMobile(userName: string, callingCodes?: readonly string
   if (/\(\s*0\s*\)/.test(body)) return fail(TRUNK_PREFIX);
   return checkPossible(digits, callingCodes);
 }
-
-/** Whether `code` is an ITU-T E.164 country calling code (1, 44, 852, ...). */
-export const isCallingCode = (code: string): boolean => metadata.country_calling_codes[code] !== undefined;
 
 /**
  * For filters: the canonical number if `value` is a possible mobile number, else undefined. A GUID or any

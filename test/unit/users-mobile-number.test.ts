@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalMobile, mobileForLookup } from "../../src/scim/mobile.ts";
+import { canonicalMobile, mobileForLookup } from "../../src/users/mobile-number.ts";
 
 function rejection(input: string): string {
   const result = canonicalMobile(input);
