@@ -1,11 +1,10 @@
 // Builds the Hono app: request id, request log, body limit, SCIM content type, routes, one onError.
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env.ts";
 import { requireTenant, type RequireTenantOptions } from "./auth/require-tenant.ts";
-import { MAX_BODY_BYTES } from "./config.ts";
+import { limitBodySize } from "./http/body-limit.ts";
 import { renderError, renderNotFound } from "./http/error-response.ts";
 import { requestLog, type LogSink } from "./http/request-log.ts";
 import { requireManagerKeyShape, resolveManagerUrl } from "./http/manager-url.ts";
@@ -14,7 +13,7 @@ import { discoveryRoutes } from "./routes/discovery.ts";
 import { bulkAndMeRoutes, groupsRoutes } from "./routes/unsupported.ts";
 import { usersRoutes } from "./routes/users.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { methodNotAllowed as methodNotAllowedError, payloadTooLarge } from "./scim/scim-error.ts";
+import { methodNotAllowed as methodNotAllowedError } from "./scim/scim-error.ts";
 import { SCIM_CONTENT_TYPE } from "./scim/uris.ts";
 
 const REQUEST_ID_HEADER = "X-Request-Id";
@@ -41,14 +40,7 @@ export function createApp(options: AppOptions = {}) {
       c.res.headers.set("content-type", SCIM_CONTENT_TYPE);
     }
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw payloadTooLarge(`The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
-      },
-    }),
-  );
+  app.use(limitBodySize);
   app.use(
     methodNotAllowed({
       app,

@@ -6,7 +6,7 @@
 // allow-list we cannot read answer 503 with Retry-After, which Entra retries.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
-import { readConfig, type Config } from "../config.ts";
+import { readTrustConfig, type TrustConfig } from "./trust-config.ts";
 import { forbidden, unauthorized, unavailable } from "../scim/scim-error.ts";
 import { authModeAllows, type TokenKind } from "./auth-mode.ts";
 import { checkEntraSignature, readEntraToken } from "./entra-token.ts";
@@ -86,7 +86,7 @@ export function requireTenant(options: RequireTenantOptions = {}) {
   // Keeping both per configuration means a token verified under one trust setting is never reused under
   // another.
   const trust = new Map<string, { keys: KeySource; commonKeys: KeySource; verifiedTokens: ExpiringCache<string> }>();
-  const trustFor = (config: Config) => {
+  const trustFor = (config: TrustConfig) => {
     let state = trust.get(config.keyConfigId);
     if (!state) {
       const keys =
@@ -122,7 +122,7 @@ export function requireTenant(options: RequireTenantOptions = {}) {
     const token = match?.[1];
     if (!token) throw refuse("missing_token");
 
-    const config = readConfig(c.env);
+    const config = readTrustConfig(c.env);
     const { keys, commonKeys, verifiedTokens } = trustFor(config);
     // A token verified before is recognised first: only JWTs are ever kept there, and Entra sends the same
     // token for an hour, so the shape checks below run once per token rather than once per request.

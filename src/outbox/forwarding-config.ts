@@ -3,7 +3,7 @@
 // (OUTBOX_RETENTION_DAYS, [vars]), and the fixed timings below. Tests override single fields through the
 // `config` they pass to the handlers, never through a branch here.
 import { z } from "zod";
-import { coreUrlProblem } from "../config.ts";
+import { isLocalDevelopment } from "../environment.ts";
 import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";
 
 export type ForwardingConfig = {
@@ -32,6 +32,26 @@ export type ForwardingConfig = {
 export type ForwardingVars = { CORE_URL?: string; CORE_TOKEN?: string; OUTBOX_RETENTION_DAYS?: string; ENVIRONMENT?: string };
 
 const DEFAULT_RETENTION_DAYS = 30;
+
+/**
+ * Why CORE_URL cannot be used in this environment, or undefined when it can. Change events carry users'
+ * phone numbers and e-mail addresses, and the request carries the core's bearer token: outside local
+ * development they travel over https only. `npm run deploy` checks the same (tools/deploy/plan.ts).
+ */
+export function coreUrlProblem(value: string | undefined, environment: string | undefined): string | undefined {
+  if (!value?.trim()) return "CORE_URL is not set";
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return "CORE_URL is not a URL";
+  }
+  if (url.protocol === "https:") return undefined;
+  if (url.protocol === "http:") {
+    return isLocalDevelopment(environment) ? undefined : "CORE_URL must be https: outside local development";
+  }
+  return "CORE_URL is not an http(s) URL";
+}
 
 const RetentionDays = z.coerce
   .number()

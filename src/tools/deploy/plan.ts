@@ -7,7 +7,8 @@
 // resources that do not exist. So is one whose settings are for local development only (findUnsafeSettings),
 // even for a dry run: those are never meant to be built for Cloudflare.
 import { parseArgs } from "node:util";
-import { coreUrlProblem, isLocalDevelopment } from "../../config.ts";
+import { isLocalDevelopment } from "../../environment.ts";
+import { coreUrlProblem } from "../../outbox/forwarding-config.ts";
 
 export type WranglerConfig = {
   env?: Record<string, EnvironmentConfig>;

@@ -2,7 +2,9 @@
 // keys are honoured only when ENVIRONMENT is "development", and CORE_URL must be https elsewhere.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { coreUrlProblem, isLocalDevelopment, readConfig } from "../../src/config.ts";
+import { readTrustConfig } from "../../src/auth/trust-config.ts";
+import { isLocalDevelopment } from "../../src/environment.ts";
+import { coreUrlProblem } from "../../src/outbox/forwarding-config.ts";
 
 const DEV_JWKS = env.TRUSTED_DEV_JWKS;
 const vars = (ENVIRONMENT: string | undefined) => ({
@@ -13,19 +15,19 @@ const vars = (ENVIRONMENT: string | undefined) => ({
 
 describe("development signing keys", () => {
   it("are trusted when ENVIRONMENT is development", () => {
-    expect(readConfig(vars("development")).trustedJwks?.keys).toHaveLength(1);
+    expect(readTrustConfig(vars("development")).trustedJwks?.keys).toHaveLength(1);
   });
 
   it.each(["staging", "production", "Production", "dev", "", undefined])("are ignored when ENVIRONMENT is %s", (environment) => {
-    const config = readConfig(vars(environment));
+    const config = readTrustConfig(vars(environment));
     expect(config.trustedJwks).toBeUndefined();
     // The same trust as an empty TRUSTED_DEV_JWKS, so the module-scope caches are shared with it.
-    expect(config.keyConfigId).toBe(readConfig({ ...vars("production"), TRUSTED_DEV_JWKS: "" }).keyConfigId);
+    expect(config.keyConfigId).toBe(readTrustConfig({ ...vars("production"), TRUSTED_DEV_JWKS: "" }).keyConfigId);
   });
 
   it("are not even parsed outside development, so a broken value cannot break a deployed Worker", () => {
-    expect(readConfig({ ...vars("production"), TRUSTED_DEV_JWKS: "{not json" }).trustedJwks).toBeUndefined();
-    expect(() => readConfig({ ...vars("development"), TRUSTED_DEV_JWKS: "{not json" })).toThrow(/JSON Web Key Set/);
+    expect(readTrustConfig({ ...vars("production"), TRUSTED_DEV_JWKS: "{not json" }).trustedJwks).toBeUndefined();
+    expect(() => readTrustConfig({ ...vars("development"), TRUSTED_DEV_JWKS: "{not json" })).toThrow(/JSON Web Key Set/);
   });
 
   it("count as development only for the exact name, surrounding space aside", () => {
