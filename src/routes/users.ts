@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env.ts";
 import { openDb } from "../db/client.ts";
 import { relayAfterResponse } from "../outbox/relay.ts";
-import { addLogNotes, managerKeyOf } from "../http/manager-url.ts";
+import { addLogNotes, scimBaseUrl } from "../http/manager-url.ts";
 import { scimValidator } from "../http/scim-validator.ts";
 import { requireScimJson } from "../http/scim-json.ts";
 import { parseAttributeSelection, selectAttributes } from "../scim/attribute-selection.ts";
@@ -29,12 +29,6 @@ const ProjectionQuery = z.looseObject({
   excludedAttributes: z.string().optional(),
 });
 
-
-/** The Tenant URL the request came through: /scim/v2, or a manager's /scim/v2/managers/<key>. */
-export const scimBaseUrl = (c: Context) => {
-  const key = managerKeyOf(c);
-  return `${new URL(c.req.url).origin}/scim/v2${key === undefined ? "" : `/managers/${key}`}`;
-};
 
 const depsOf = (c: Context<AppEnv>): UserDeps => ({
   db: openDb(c.env.DB),
