@@ -3,7 +3,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env.ts";
 import { openDb } from "../db/client.ts";
-import { relayAfterResponse } from "../outbox/relay.ts";
+import { relayAfterResponse } from "../http/relay-after-response.ts";
 import { addLogNotes, scimBaseUrl } from "../http/manager-url.ts";
 import { scimValidator } from "../http/scim-validator.ts";
 import { requireScimJson } from "../http/scim-json.ts";
