@@ -2,8 +2,8 @@
 // the conditional forms insert it only if that change applied, so a lost race leaves no event behind.
 import { and, desc, eq, getTableColumns, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import { readGuarded } from "./storage-errors.ts";
-import { isDeadLettered } from "./delivery-store.ts";
-import type { Db } from "./client.ts";
+import { IDS_PER_STATEMENT, type Db } from "./client.ts";
+import { isDeadLettered } from "./event-states.ts";
 import { oncePer } from "./once-per.ts";
 import { columnPlaceholders, columnValues, template } from "./prepared.ts";
 import { changeEvents, users, type NewChangeEventRow } from "./schema.ts";
@@ -45,9 +45,6 @@ export const insertEventIfWritten = (db: Db, event: NewChangeEventRow) =>
 /** Before a DELETE ... WHERE version = v: inserts only if the user is still at version v. */
 export const insertEventIfAtVersion = (db: Db, event: NewChangeEventRow, version: number) =>
   templates(db).ifAtVersion({ ...eventValues(event), guardTenantId: event.tenantId, guardUserId: event.userId, guardVersion: version });
-
-/** D1 binds at most 100 parameters per statement; the ids of one sendBatch (up to 100) are split. */
-const IDS_PER_STATEMENT = 90;
 
 /**
  * After a successful send: 'pending' becomes 'enqueued', and an 'enqueued' or dead-lettered event the cron
