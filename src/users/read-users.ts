@@ -6,7 +6,7 @@ import type { Page } from "../scim/paging.ts";
 import type { UserCriterion } from "../scim/user-filter.ts";
 import type { UserDeps } from "./deps.ts";
 import type { Tenant } from "./tenant.ts";
-import { userNotFound } from "./write-user.ts";
+import { userNotFound } from "./user-not-found.ts";
 
 export async function getUser(deps: UserDeps, tenant: Tenant, id: string): Promise<UserRow> {
   const user = await findUserById(deps.db, tenant.tenantId, id);

@@ -8,7 +8,7 @@ import { toScimStorageError } from "../db/storage-errors.ts";
 import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
 import { countCreatedUser, countDeletedUser } from "../db/usage-store.ts";
 import { deleteUserIfVersion, findUserById, insertUserWithinQuota, updateUserIfVersion } from "../db/user-store.ts";
-import { invalidValue, notFound, unavailable } from "../scim/scim-error.ts";
+import { invalidValue, unavailable } from "../scim/scim-error.ts";
 import { maxUsersOf } from "../tenants/record.ts";
 import { applyUserPatch } from "../scim/user-patch.ts";
 import { parseUserResource } from "../scim/user-schema.ts";
@@ -20,6 +20,7 @@ import type { WriteNotes } from "./manager-rules.ts";
 import { applyProfile } from "./profile.ts";
 import { capStoredResource } from "./resource-cap.ts";
 import type { Tenant } from "./tenant.ts";
+import { userNotFound } from "./user-not-found.ts";
 import { mayDelete, planUpdate, storedManagerNotes, type ResourceChange } from "./update-plan.ts";
 
 /**
@@ -31,8 +32,6 @@ export type WriteResult = { user: UserRow; event?: NewChangeEventRow; notes?: Wr
 const DUPLICATE = "A user with this mobile number (userName) already exists in this tenant.";
 /** Attempts for a versioned write under contention; each is one read and one batch. */
 const MAX_ATTEMPTS = 64;
-
-export const userNotFound = () => notFound("No user with this id exists in this tenant.");
 
 export async function createUser(deps: UserDeps, tenant: Tenant, body: unknown): Promise<WriteResult> {
   const { resource, dropped } = capStoredResource(parseUserResource(normaliseEmails(body)));
