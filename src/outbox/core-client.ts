@@ -2,7 +2,7 @@
 // event as JSON, `Authorization: Bearer <CORE_TOKEN>` and `Idempotency-Key: <eventId>`, bounded by a
 // deadline. `fetch` is injected: the Worker passes the runtime's, tests pass the core emulator.
 import { CORE_EVENTS_PATH, type CoreEvent } from "./core-event.ts";
-import { classifyFailure, classifyStatus, type DeliveryOutcome } from "./delivery-outcome.ts";
+import { classifyFailure, classifyStatus, isAccepted, type DeliveryOutcome } from "./delivery-outcome.ts";
 import { redactText } from "./mask.ts";
 import type { ForwardingConfig } from "./forwarding-config.ts";
 
@@ -39,7 +39,7 @@ export async function postEvent(
   } catch (error) {
     return classifyFailure(error);
   }
-  const ok = (response.status >= 200 && response.status < 300) || response.status === 409;
+  const ok = isAccepted(response.status);
   const detail = ok ? "" : await readDetail(response);
   if (ok) await response.body?.cancel();
   return classifyStatus(response.status, response.headers.get("Retry-After"), deps.now(), detail);
