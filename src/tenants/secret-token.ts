@@ -7,13 +7,12 @@
 // Web Crypto only, so the Worker and the CLI share it. It lives next to the record format that stores the
 // hash (record.ts), so the allow-list commands mint and hash tokens without importing auth/ (auth/ imports
 // tenants/, never the other way).
-import { GUID_PATTERN } from "./record.ts";
+import { GUID_PATTERN, guidPatternSource } from "./record.ts";
 
 const VERSION = "tm1";
 const SECRET_BYTES = 32;
 // 32 bytes are 43 base64url characters whose last one carries 4 bits, so its low 2 bits are zero.
-const SECRET_TOKEN_PATTERN =
-  /^tm1\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+const SECRET_TOKEN_PATTERN = new RegExp(`^tm1\\.(${guidPatternSource(false)})\\.[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$`);
 const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
 
 export function mintSecretToken(
