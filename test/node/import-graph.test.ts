@@ -3,6 +3,10 @@
 // enter src/tools/ nor reach a Node built-in (workerd has only what nodejs_compat polyfills, and a tool's
 // `node:child_process` in the bundle would be dead weight at best); and no module of the Worker's rooms
 // (src/ outside src/tools/) may import either, whether index.ts reaches it today or not.
+//
+// Within the Worker's wing, arrows run one way (issue 13 §4): every room (a folder of src/, or a file at its
+// top) stands on a floor, and a module imports only from its own floor or below, type-only imports included;
+// rooms on one floor never import each other in a circle. src/tools/ may import anything of the Worker.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { closureOf, importsOf, isNodeBuiltin, sourceFiles, specifiersOf } from "../support/import-graph.ts";
@@ -10,6 +14,28 @@ import { closureOf, importsOf, isNodeBuiltin, sourceFiles, specifiersOf } from "
 const root = join(import.meta.dirname, "..", "..");
 const ENTRY = "src/index.ts";
 const TOOLS = "src/tools/";
+
+/**
+ * Bottom to top. The protocol, the allow-list format, the core contract, the log line and the deployment's
+ * name import nothing of the project above them; storage sits on them; the seam of what varies (deps.ts)
+ * names the storage handle; the use cases, the token checks and the outbox (with app-env.ts, the typing of
+ * the request they share with the HTTP layer) use storage; the HTTP layer and the routes call them; then
+ * the app, the Worker's three handlers, and the entry.
+ */
+const FLOORS: readonly (readonly string[])[] = [
+  ["src/scim/", "src/tenants/", "src/core-event.ts", "src/log.ts", "src/environment.ts", "src/freeze-builtins.ts"],
+  ["src/db/"],
+  ["src/deps.ts"],
+  ["src/auth/", "src/users/", "src/outbox/", "src/app-env.ts"],
+  ["src/http/", "src/routes/"],
+  ["src/app.ts"],
+  ["src/worker.ts"],
+  ["src/index.ts"],
+];
+
+/** The room of a module: its folder under src/ ("src/users/"), or the file itself at the top of src/. */
+const roomOf = (file: string): string => /^src\/[^/]+\//.exec(file)?.[0] ?? file;
+const floorOf = (room: string): number => FLOORS.findIndex((rooms) => rooms.includes(room));
 
 const closure = closureOf(root, ENTRY);
 const workerRooms = sourceFiles(root, "src").filter((file) => !file.startsWith(TOOLS));
@@ -69,5 +95,48 @@ describe("the Worker's wing", () => {
       ];
     });
     expect(problems, problems.join("\n")).toEqual([]);
+  });
+});
+
+describe("the floors of the Worker's wing", () => {
+  const edges = workerRooms.flatMap((file) => importsOf(root, file).files.map((target) => ({ file, target })));
+
+  it("gives every room of the Worker a floor", () => {
+    const homeless = [...new Set(workerRooms.map(roomOf))].filter((room) => floorOf(room) < 0);
+    expect(homeless, `rooms without a floor (add them to FLOORS): ${homeless.join(", ")}`).toEqual([]);
+  });
+
+  it("never imports from a higher floor", () => {
+    const upward = edges
+      .filter(({ file, target }) => floorOf(roomOf(target)) > floorOf(roomOf(file)))
+      .map(({ file, target }) => `${file} (floor ${floorOf(roomOf(file))}) imports ${target} (floor ${floorOf(roomOf(target))})`);
+    expect(upward, upward.join("\n")).toEqual([]);
+  });
+
+  it("has no cycle between rooms", () => {
+    const next = new Map<string, Set<string>>();
+    for (const { file, target } of edges) {
+      const [from, to] = [roomOf(file), roomOf(target)];
+      if (from !== to) next.set(from, (next.get(from) ?? new Set()).add(to));
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, "open" | "done">();
+    const visit = (room: string, path: string[]) => {
+      if (state.get(room) === "done") return;
+      if (state.get(room) === "open") {
+        cycles.push([...path.slice(path.indexOf(room)), room].join(" -> "));
+        return;
+      }
+      state.set(room, "open");
+      for (const to of next.get(room) ?? []) visit(to, [...path, room]);
+      state.set(room, "done");
+    };
+    for (const room of next.keys()) visit(room, []);
+    expect(cycles, cycles.join("\n")).toEqual([]);
+  });
+
+  it("lets nothing but app.ts import the routes", () => {
+    const intruders = edges.filter(({ file, target }) => target.startsWith("src/routes/") && !file.startsWith("src/routes/") && file !== "src/app.ts");
+    expect(intruders.map(({ file, target }) => `${file} imports ${target}`)).toEqual([]);
   });
 });
