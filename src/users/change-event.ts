@@ -3,6 +3,7 @@
 // below a version it already has.
 import type { ChangeType, NewChangeEventRow, UserRow } from "../db/schema.ts";
 import type { Tenant } from "./tenant.ts";
+import { workEmailOf } from "./work-email.ts";
 
 export const EVENT_SCHEMA_VERSION = 1;
 
@@ -14,26 +15,13 @@ export function changeTypeOf(before: UserRow | undefined, after: UserRow | undef
   return "user.updated";
 }
 
-/**
- * The work e-mail: the entry typed "work". Only when no entry has a type at all (a client that does not
- * type its e-mails) does the primary or first one stand in; a user whose work e-mail was cleared but who
- * keeps a typed other e-mail has none, and the core is told so (null).
- */
-function workEmail(resource: Record<string, unknown>): string | null {
-  const emails = Array.isArray(resource.emails) ? (resource.emails as Record<string, unknown>[]) : [];
-  const typed = emails.some((e) => typeof e?.type === "string");
-  const isWork = (e: Record<string, unknown>) => typeof e?.type === "string" && e.type.trim().toLowerCase() === "work";
-  const pick = typed ? emails.find(isWork) : (emails.find((e) => e?.primary === true) ?? emails[0]);
-  return typeof pick?.value === "string" ? pick.value : null;
-}
-
 const text = (v: unknown) => (typeof v === "string" ? v : null);
 
 /** The person-identifying part of a user: who holds the number, as far as the gateway can tell. */
 function holderOf(resource: Record<string, unknown>): string {
   const name = (resource.name ?? {}) as Record<string, unknown>;
   const fold = (v: unknown) => (typeof v === "string" ? v.trim().toLowerCase() : null);
-  return JSON.stringify([fold(name.givenName), fold(name.familyName), fold(name.formatted), fold(workEmail(resource))]);
+  return JSON.stringify([fold(name.givenName), fold(name.familyName), fold(name.formatted), fold(workEmailOf(resource))]);
 }
 
 /**
@@ -83,7 +71,7 @@ export function buildChangeEvent(
         givenName: text(name.givenName),
         familyName: text(name.familyName),
         formattedName: text(name.formatted),
-        workEmail: workEmail(user.resource),
+        workEmail: workEmailOf(user.resource),
       },
     },
   };

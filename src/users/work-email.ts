@@ -23,6 +23,26 @@ export function normaliseEmails<T>(resource: T): T {
   return copy as T;
 }
 
+/**
+ * Which of a user's e-mails is its work e-mail: the one the core receives (change-event.ts) and the one the
+ * size cap always keeps (resource-cap.ts), decided here once so the two cannot disagree. The entry typed
+ * "work" (any case, surrounding space aside); only when no entry has a type at all (a client that does not
+ * type its e-mails) does the primary one, or else the first, stand in. -1 when there is none: a user whose
+ * work e-mail was cleared but who keeps a typed other e-mail has none, and the core is told so (null).
+ */
+export function workEmailIndex(emails: readonly unknown[]): number {
+  if (emails.some((item) => isPlainObject(item) && typeof item.type === "string")) return emails.findIndex(isWork);
+  const primary = emails.findIndex((item) => isPlainObject(item) && item.primary === true);
+  return primary >= 0 ? primary : emails.length > 0 ? 0 : -1;
+}
+
+/** The address of the work e-mail (workEmailIndex), or null. */
+export function workEmailOf(resource: Record<string, unknown>): string | null {
+  const emails = Array.isArray(resource.emails) ? (resource.emails as unknown[]) : [];
+  const pick = emails[workEmailIndex(emails)];
+  return isPlainObject(pick) && typeof pick.value === "string" ? pick.value : null;
+}
+
 const isBlank = (value: unknown) => value === undefined || value === null || (typeof value === "string" && value.trim() === "");
 
 const isWork = (item: unknown) => isPlainObject(item) && typeof item.type === "string" && item.type.trim().toLowerCase() === "work";
