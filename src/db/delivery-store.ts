@@ -3,7 +3,7 @@
 import { and, eq, inArray, lt, notInArray, or, sql } from "drizzle-orm";
 import { IDS_PER_STATEMENT, type Db } from "./client.ts";
 import { isDeadLettered, RETRIES_EXHAUSTED, SETTLED } from "./event-states.ts";
-import { changeEvents, deliveryCursors, type EventState } from "./schema.ts";
+import { changeEvents, deliveryCursors, type ChangeEventRow, type EventState } from "./schema.ts";
 
 export type DeliveryState = {
   state: EventState;
@@ -94,7 +94,7 @@ export async function recordDeadLettered(db: Db, eventIds: string[], at: string)
   if (first) await db.batch([first, ...rest]);
 }
 
-export type ResendableEvent = { id: string; payload: Record<string, unknown> };
+export type ResendableEvent = Pick<ChangeEventRow, "id" | "payload">;
 
 /**
  * Events whose message may not be in the queue: 'pending' past the grace period, 'enqueued' long past

@@ -20,7 +20,7 @@ import {
 } from "../db/delivery-store.ts";
 import { retryDelaySeconds } from "./backoff.ts";
 import { postEvent } from "./core-client.ts";
-import { CoreEvent } from "./core-event.ts";
+import { CoreEvent } from "../core-event.ts";
 import type { DeliveryOutcome } from "./delivery-outcome.ts";
 import type { OutboxDeps } from "./deps.ts";
 

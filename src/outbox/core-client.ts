@@ -1,7 +1,7 @@
 // One call to the TeleMessage core per change event: POST {CORE_URL}/v1/provisioning/events with the
 // event as JSON, `Authorization: Bearer <CORE_TOKEN>` and `Idempotency-Key: <eventId>`, bounded by a
 // deadline. `fetch` is injected: the Worker passes the runtime's, tests pass the core emulator.
-import { CORE_EVENTS_PATH, type CoreEvent } from "./core-event.ts";
+import { CORE_EVENTS_PATH, type CoreEvent } from "../core-event.ts";
 import { classifyFailure, classifyStatus, isAccepted, type DeliveryOutcome } from "./delivery-outcome.ts";
 import { redactText } from "./mask.ts";
 import type { ForwardingConfig } from "./forwarding-config.ts";

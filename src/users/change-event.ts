@@ -1,11 +1,10 @@
 // The change event a write records in the outbox, and the body later posted to the TeleMessage core:
 // the full current state with its version (state, not a diff), so the core can ignore anything at or
 // below a version it already has.
-import type { ChangeType, NewChangeEventRow, UserRow } from "../db/schema.ts";
+import { CORE_EVENT_SCHEMA_VERSION, type ChangeType, type CoreEvent } from "../core-event.ts";
+import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
 import type { Tenant } from "./tenant.ts";
 import { workEmailOf } from "./work-email.ts";
-
-export const EVENT_SCHEMA_VERSION = 1;
 
 export function changeTypeOf(before: UserRow | undefined, after: UserRow | undefined): ChangeType {
   if (!before) return "user.created";
@@ -32,7 +31,11 @@ function holderOf(resource: Record<string, unknown>): string {
 export const isPossibleNewHolder = (before: UserRow, after: UserRow): boolean =>
   !before.active && after.active && holderOf(before.resource) !== holderOf(after.resource);
 
-/** `previous` is the user before an update, for the possibleNewHolder flag. */
+/**
+ * The outbox row of a change, whose payload is the contract's CoreEvent (src/core-event.ts): a field the
+ * contract renames or retypes fails to compile here. `previous` is the user before an update, for the
+ * possibleNewHolder flag.
+ */
 export function buildChangeEvent(
   id: string,
   type: ChangeType,
@@ -40,39 +43,31 @@ export function buildChangeEvent(
   tenant: Tenant,
   occurredAt: string,
   previous?: UserRow,
-): NewChangeEventRow {
+): NewChangeEventRow & { payload: CoreEvent } {
   const name = (user.resource.name ?? {}) as Record<string, unknown>;
-  return {
-    id,
-    tenantId: tenant.tenantId,
-    userId: user.id,
+  const payload: CoreEvent = {
+    schemaVersion: CORE_EVENT_SCHEMA_VERSION,
+    eventId: id,
     type,
-    version: user.version,
     occurredAt,
-    state: "pending",
-    payload: {
-      schemaVersion: EVENT_SCHEMA_VERSION,
-      eventId: id,
-      type,
-      occurredAt,
-      tenantId: tenant.tenantId,
-      accountId: tenant.record.accountId,
-      manager: user.manager,
-      userId: user.id,
-      mobile: user.mobile,
-      version: user.version,
-      ...(previous && type === "user.reactivated" && isPossibleNewHolder(previous, user) ? { possibleNewHolder: true } : {}),
-      user: {
-        userName: user.userName,
-        externalId: user.externalId,
-        active: type === "user.deleted" ? false : user.active,
-        deleted: type === "user.deleted",
-        displayName: text(user.resource.displayName),
-        givenName: text(name.givenName),
-        familyName: text(name.familyName),
-        formattedName: text(name.formatted),
-        workEmail: workEmailOf(user.resource),
-      },
+    tenantId: tenant.tenantId,
+    accountId: tenant.record.accountId,
+    manager: user.manager,
+    userId: user.id,
+    mobile: user.mobile,
+    version: user.version,
+    ...(previous && type === "user.reactivated" && isPossibleNewHolder(previous, user) ? { possibleNewHolder: true } : {}),
+    user: {
+      userName: user.userName,
+      externalId: user.externalId,
+      active: type === "user.deleted" ? false : user.active,
+      deleted: type === "user.deleted",
+      displayName: text(user.resource.displayName),
+      givenName: text(name.givenName),
+      familyName: text(name.familyName),
+      formattedName: text(name.formatted),
+      workEmail: workEmailOf(user.resource),
     },
   };
+  return { id, tenantId: tenant.tenantId, userId: user.id, type, version: user.version, occurredAt, state: "pending", payload };
 }

@@ -6,7 +6,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createManagerUsers, moveStatements, type ExecuteStatements } from "../../src/tools/tenants/manager-moves.ts";
 import type { UserRow } from "../../src/db/schema.ts";
-import { CoreEvent } from "../../src/outbox/core-event.ts";
+import { CoreEvent } from "../../src/core-event.ts";
 import { updateTenant } from "../../src/tenants/commands.ts";
 import { createKvBindingStore } from "../support/kv-binding-store.ts";
 import { tenantKey, type TenantRecord } from "../../src/tenants/record.ts";

@@ -2,7 +2,7 @@
 // user backwards, refuses what the contract does not describe, and misbehaves exactly as told.
 import { describe, expect, it } from "vitest";
 import { createCoreEmulator } from "../../src/tools/dev/core-emulator.ts";
-import type { CoreEvent } from "../../src/outbox/core-event.ts";
+import type { CoreEvent } from "../../src/core-event.ts";
 
 const TOKEN = "core-token";
 const CORE = "http://core.test";

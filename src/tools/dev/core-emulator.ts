@@ -14,7 +14,7 @@
 // `count` misbehaves for that many calls, `forMs` for that long (by the injected clock), both: whichever
 // ends first, neither: until told otherwise. Only the events endpoint misbehaves.
 import { z } from "zod";
-import { CORE_EVENTS_PATH, CoreEvent } from "../../outbox/core-event.ts";
+import { CORE_EVENTS_PATH, CoreEvent } from "../../core-event.ts";
 
 export const FAILURE_MODES = ["500", "429", "400", "hang"] as const;
 

@@ -1,10 +1,25 @@
-// The body of one call to the TeleMessage core: POST {CORE_URL}/v1/provisioning/events. This schema is the
-// contract written down once; src/users/change-event.ts builds it, the queue consumer checks a message
-// against it before posting, and the core emulator refuses (400) anything it does not describe.
+// The core contract: the body of one call to the TeleMessage core, POST {CORE_URL}/v1/provisioning/events.
+// Written down once, here, on the bottom floor: users/change-event.ts builds a CoreEvent, the outbox column
+// that stores it is typed CoreEvent (db/schema.ts), the queue consumer checks a message against it before
+// posting, and the core emulator refuses (400) anything it does not describe. A renamed or retyped field
+// therefore fails to compile where events are built, and `npm run contract:schema` writes it as JSON Schema
+// into docs/core-event.schema.json for the core team (a test keeps that file current).
 // State, not a diff: `user` is the whole current state at `version`, so the core may ignore any event at
 // or below a version it already holds.
 import { z } from "zod";
-import { CHANGE_TYPES } from "../db/schema.ts";
+
+/** What happened to the user; also the change_events.type column's values. */
+export const CHANGE_TYPES = [
+  "user.created",
+  "user.updated",
+  "user.deactivated",
+  "user.reactivated",
+  "user.deleted",
+] as const;
+export type ChangeType = (typeof CHANGE_TYPES)[number];
+
+/** The contract's version, sent in every event; a change the core must act on gets a new one. */
+export const CORE_EVENT_SCHEMA_VERSION = 1;
 
 /** The versioned path the core serves. */
 export const CORE_EVENTS_PATH = "/v1/provisioning/events";
@@ -12,7 +27,7 @@ export const CORE_EVENTS_PATH = "/v1/provisioning/events";
 const nullableText = z.string().nullable();
 
 export const CoreEvent = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(CORE_EVENT_SCHEMA_VERSION),
   /** Also sent as the Idempotency-Key header. */
   eventId: z.string().min(1),
   type: z.enum(CHANGE_TYPES),
