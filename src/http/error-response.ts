@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../app-env.ts";
+import type { Deps } from "../deps.ts";
 import { ScimError, invalidSyntax, notFound } from "../scim/scim-error.ts";
 import { SCIM_CONTENT_TYPE } from "../scim/uris.ts";
 
@@ -19,21 +20,22 @@ export function scimErrorResponse(c: Context<AppEnv>, error: ScimError): Respons
   });
 }
 
-export function renderError(error: unknown, c: Context<AppEnv>): Response {
-  if (error instanceof ScimError) return scimErrorResponse(c, error);
-  if (error instanceof HTTPException && error.status < 500) {
-    const translated =
-      error.status === 400 ? invalidSyntax("The request body is not valid JSON.") : new ScimError(error.status, undefined, "The request was refused.");
-    return scimErrorResponse(c, translated);
-  }
-  console.error(
-    JSON.stringify({ level: "error", msg: "unhandled error", requestId: c.get("requestId"), error: error instanceof Error ? error.name : typeof error }),
-  );
-  return scimErrorResponse(
-    c,
-    new ScimError(500, undefined, `Internal error. Quote request id ${c.get("requestId")} to TeleMessage support.`),
-  );
-}
+/** The app's onError, logging through the Worker's log. */
+export const errorRenderer =
+  (deps: Pick<Deps, "log">) =>
+  (error: unknown, c: Context<AppEnv>): Response => {
+    if (error instanceof ScimError) return scimErrorResponse(c, error);
+    if (error instanceof HTTPException && error.status < 500) {
+      const translated =
+        error.status === 400 ? invalidSyntax("The request body is not valid JSON.") : new ScimError(error.status, undefined, "The request was refused.");
+      return scimErrorResponse(c, translated);
+    }
+    deps.log({ level: "error", msg: "unhandled error", requestId: c.get("requestId"), error: error instanceof Error ? error.name : typeof error });
+    return scimErrorResponse(
+      c,
+      new ScimError(500, undefined, `Internal error. Quote request id ${c.get("requestId")} to TeleMessage support.`),
+    );
+  };
 
 export const renderNotFound = (c: Context<AppEnv>): Response =>
   scimErrorResponse(c, notFound("No such endpoint. The SCIM base URL is https://<host>/scim/v2 and users live at /scim/v2/Users."));

@@ -3,13 +3,13 @@
 // knows nothing of Hono.
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { openDb } from "../db/client.ts";
 import type { NewChangeEventRow } from "../db/schema.ts";
-import { logJson, sendEvents } from "../outbox/relay.ts";
+import type { Deps } from "../deps.ts";
+import { sendEvents } from "../outbox/relay.ts";
 
-export function relayAfterResponse(c: Context<AppEnv>, events: NewChangeEventRow[]): void {
+/** The events of the request's tenant, to its database's outbox; each log line names the request. */
+export function relayAfterResponse(c: Context<AppEnv>, deps: Deps, events: NewChangeEventRow[]): void {
   const requestId = c.get("requestId");
-  c.executionCtx.waitUntil(
-    sendEvents(openDb(c.env.DB), c.env.CHANGES, events, () => new Date(), (fields) => logJson({ ...fields, requestId })),
-  );
+  const db = deps.database(c.env, c.get("tenant").tenantId);
+  c.executionCtx.waitUntil(sendEvents(db, c.env.CHANGES, events, { now: deps.now, log: (fields) => deps.log({ ...fields, requestId }) }));
 }

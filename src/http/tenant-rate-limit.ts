@@ -12,6 +12,7 @@
 // allowance, which every extra isolate would multiply.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
+import type { Deps } from "../deps.ts";
 import { ScimError } from "../scim/scim-error.ts";
 
 /** The binding's shortest counting period; waiting it out always clears the limit. */
@@ -23,12 +24,12 @@ const REFUSAL_MEMORY_MS = 1_000;
 /** Tenants tracked per isolate; past it the map starts again, so this only bounds a flood of tenant ids. */
 const MAX_TRACKED_TENANTS = 10_000;
 
-export type TenantRateLimitOptions = { now?: () => number; requestsPerCall?: number };
+export type TenantRateLimitOptions = { requestsPerCall?: number };
 
 type Lease = { remaining: number; refusedUntil: number };
 
-export function tenantRateLimit(options: TenantRateLimitOptions = {}) {
-  const now = options.now ?? Date.now;
+export function tenantRateLimit(deps: Pick<Deps, "now">, options: TenantRateLimitOptions = {}) {
+  const now = () => deps.now().getTime();
   const requestsPerCall = Math.max(1, options.requestsPerCall ?? REQUESTS_PER_CALL);
   let leases = new Map<string, Lease>();
 

@@ -6,9 +6,10 @@
 //     may duplicate a message; the consumer's state check and the core's Idempotency-Key absorb that.
 //  2. Delete delivered and skipped events older than OUTBOX_RETENTION_DAYS.
 //  3. Log one line with what to watch: failed events, and the age of the oldest undelivered one.
-import { openDb } from "../db/client.ts";
+import type { Db } from "../db/client.ts";
 import { countUnsettled, findResendable, pruneSettled } from "../db/delivery-store.ts";
-import type { OutboxDeps } from "./deps.ts";
+import type { Deps } from "../deps.ts";
+import type { ForwardingConfig } from "./forwarding-config.ts";
 import { chunkForQueue } from "./queue-chunks.ts";
 import { sendEvents } from "./relay.ts";
 
@@ -16,12 +17,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type CronReport = { resent: number; pruned: number; pending: number; enqueued: number; failed: number; oldestInFlightAgeMs: number | null };
 
+/** One database's outbox, swept once (worker.ts runs it over every database of Deps). */
 export async function runOutboxCron(
-  env: Pick<Env, "DB" | "CHANGES">,
-  deps: Pick<OutboxDeps, "now" | "log" | "config">,
+  db: Db,
+  queue: Queue,
+  deps: Pick<Deps, "now" | "log">,
+  config: ForwardingConfig,
 ): Promise<CronReport> {
-  const db = openDb(env.DB);
-  const { config } = deps;
   const now = deps.now().getTime();
   const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -34,7 +36,7 @@ export async function runOutboxCron(
   let resent = 0;
   for (const chunk of chunkForQueue(resendable, (e) => e.payload)) {
     // A failed send is logged by sendEvents; the events stay as they are for the next run.
-    if (!(await sendEvents(db, env.CHANGES, chunk, deps.now, deps.log))) break;
+    if (!(await sendEvents(db, queue, chunk, deps))) break;
     resent += chunk.length;
   }
 

@@ -5,17 +5,14 @@
 import type { Db } from "../db/client.ts";
 import { markEnqueued } from "../db/event-store.ts";
 import type { NewChangeEventRow } from "../db/schema.ts";
+import type { Deps } from "../deps.ts";
 
-export type RelayLog = (fields: Record<string, unknown>) => void;
-
-export const logJson: RelayLog = (fields) => console.log(JSON.stringify(fields));
-
+/** Whether the events went to the queue; a failure is logged, and the events wait for the cron. */
 export async function sendEvents(
   db: Db,
   queue: Queue,
   events: Pick<NewChangeEventRow, "id" | "payload">[],
-  now: () => Date,
-  log: RelayLog = logJson,
+  { now, log }: Pick<Deps, "now" | "log">,
 ): Promise<boolean> {
   if (events.length === 0) return true;
   try {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { parse } from "smol-toml";
 import type { JWK } from "jose";
 import { createApp } from "../../src/app.ts";
+import { testDeps } from "../support/deps.ts";
 import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { listResponse } from "../../src/scim/user-resource.ts";
 import { ROOT } from "./workers.ts";
@@ -33,7 +34,7 @@ const headers = { Authorization: `Bearer ${token}` };
 const EMPTY = listResponse([], 0, 1);
 
 let logged = 0;
-const app = createApp({ log: (line) => void (logged += line.length) });
+const app = createApp(testDeps({ log: (fields) => void (logged += JSON.stringify(fields).length) }));
 const sides: Record<string, () => Promise<Response>> = {
   bare: async () => {
     const request = new Request(url, { headers });

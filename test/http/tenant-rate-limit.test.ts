@@ -2,13 +2,14 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { linesInto, testDeps } from "../support/deps.ts";
 import { allowTenant, BASE, devToken, newTenantId } from "../support/gateway.ts";
 
 describe("per-tenant rate limit", () => {
   it("answers 429 with Retry-After past the limit, for that tenant only", async () => {
     const lines: string[] = [];
     // One request per binding call, so every request reaches the binding (its limit here is 3 per 10 s).
-    const app = createApp({ log: (line) => lines.push(line), rateLimit: { requestsPerCall: 1 } });
+    const app = createApp(testDeps({ log: linesInto(lines) }), { rateLimit: { requestsPerCall: 1 } });
     const limited = { ...env, TENANT_RATE_LIMIT: env.TEST_LOW_RATE_LIMIT };
     const get = async (tenantId: string) => {
       const ctx = createExecutionContext();
@@ -31,11 +32,12 @@ describe("per-tenant rate limit", () => {
   });
 
   it("lets each successful binding call through for a lease of requests, and remembers a refusal briefly", async () => {
-    let clock = Date.UTC(2026, 10, 28, 12, 0, 0);
+    // The Worker's one clock (Deps): the token's checks read it too, so it starts at the token's time.
+    let clock = Date.now();
     let calls = 0;
     // The real binding (3 calls per 10 s), counted.
     const counting = { limit: (options: RateLimitOptions) => (calls++, env.TEST_LOW_RATE_LIMIT.limit(options)) } satisfies RateLimit;
-    const app = createApp({ rateLimit: { now: () => clock, requestsPerCall: 2 } });
+    const app = createApp(testDeps({ now: () => new Date(clock) }), { rateLimit: { requestsPerCall: 2 } });
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     const token = await devToken(tenantId);
@@ -59,7 +61,7 @@ describe("per-tenant rate limit", () => {
   it("holds concurrent requests of one tenant to the binding's limit times the lease", async () => {
     let calls = 0;
     const counting = { limit: (options: RateLimitOptions) => (calls++, env.TEST_LOW_RATE_LIMIT.limit(options)) } satisfies RateLimit;
-    const app = createApp({ rateLimit: { requestsPerCall: 2 } });
+    const app = createApp(testDeps(), { rateLimit: { requestsPerCall: 2 } });
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     const token = await devToken(tenantId);
