@@ -6,7 +6,7 @@
 // audience, caller, lifetime) is checked before a key is looked up, so a forged or stale token never
 // makes us fetch keys. The signature is checked last, over the very bytes whose claims were read.
 import { compactVerify, decodeJwt, decodeProtectedHeader } from "jose";
-import type { KeySource } from "./jwks-cache.ts";
+import type { KeySource } from "./signing-keys.ts";
 import { GUID_PATTERN, guidPatternSource } from "../tenants/record.ts";
 
 /** Entra's non-gallery app audience: every custom app's provisioning token carries it. */

@@ -11,7 +11,7 @@ import { readTrustConfig, type TrustConfig } from "./trust-config.ts";
 import { forbidden, unauthorized, unavailable } from "../scim/scim-error.ts";
 import { authModeAllows, type TokenKind } from "./auth-mode.ts";
 import { checkEntraSignature, readEntraToken } from "./entra-token.ts";
-import { COMMON_KEYS, createKeySource, type KeySource } from "./jwks-cache.ts";
+import { COMMON_KEYS, createKeySource, type KeySource } from "./signing-keys.ts";
 import { createExpiringCache, type ExpiringCache } from "./expiring-cache.ts";
 import { looksLikeJwt, parseSecretToken, secretTokenMatches } from "../tenants/secret-token.ts";
 import { lookupTenant, type TenantLookup } from "./tenant-lookup.ts";

@@ -6,7 +6,7 @@ import { createApp } from "../../src/app.ts";
 import { testDeps } from "../support/deps.ts";
 import { UNLISTED_TENANT_CACHE_MS } from "../../src/auth/require-tenant.ts";
 import { microsoft } from "../support/microsoft-keys.ts";
-import { createKeySource, type KeySource } from "../../src/auth/jwks-cache.ts";
+import { createKeySource, type KeySource } from "../../src/auth/signing-keys.ts";
 import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { allowTenant, BASE, newTenantId } from "../support/gateway.ts";
 

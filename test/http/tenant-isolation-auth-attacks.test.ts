@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { testDeps } from "../support/deps.ts";
 import { ENTRA_PROVISIONING_APP_ID, NON_GALLERY_AUDIENCE, entraIssuer } from "../../src/auth/entra-token.ts";
-import { createKeySource, type KeySource } from "../../src/auth/jwks-cache.ts";
+import { createKeySource, type KeySource } from "../../src/auth/signing-keys.ts";
 import { UNLISTED_TENANT_CACHE_MS } from "../../src/auth/require-tenant.ts";
 import { mintSecretToken, sha256Hex } from "../../src/tenants/secret-token.ts";
 import devKey from "../../src/tools/dev/dev-signing-key.json";

@@ -5,8 +5,8 @@ import { env } from "cloudflare:test";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import type { JWK } from "jose";
 import devSigningKey from "../../src/tools/dev/dev-signing-key.json" with { type: "json" };
-import { createKeySource } from "../../src/auth/jwks-cache.ts";
-import type { KeySource, KeySourceOptions } from "../../src/auth/jwks-cache.ts";
+import { createKeySource } from "../../src/auth/signing-keys.ts";
+import type { KeySource, KeySourceOptions } from "../../src/auth/signing-keys.ts";
 import { ENTRA_PROVISIONING_APP_ID, verifyEntraToken } from "../../src/auth/entra-token.ts";
 import { DEV_KID, signDevToken } from "../../src/tools/dev/dev-token.ts";
 

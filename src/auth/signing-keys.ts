@@ -8,7 +8,17 @@
 //   - an unknown kid may refresh a tenant at most once per `refreshCooldownMs`, and concurrent misses
 //     share the one in-flight fetch, so a flood of tokens with made-up kids costs one request;
 //   - the number of tenants held is bounded, since the tenant id comes from a not-yet-verified token;
-//   - COMMON_KEYS stands for Microsoft's keys shared by all tenants, held like one more tenant.
+//   - COMMON_KEYS stands for Microsoft's keys shared by all tenants, held like one more tenant;
+//   - "no such kid" and "cannot tell" are different answers: the first is a 401, the second a 503 that
+//     Entra retries, so an outage of Microsoft's endpoint never quarantines a customer's job.
+//
+// Why not jose's createRemoteJWKSet (jose still imports the keys and verifies the signature): read its source
+// before "simplifying" this away. On Cloudflare Workers it deliberately drops the shared in-flight fetch
+// (`isCloudflareWorkers()` in its reload), so concurrent misses each fetch; once its cacheMaxAge has passed
+// it awaits a reload and throws when that fails, instead of serving the last good keys; its cooldown runs
+// from the last successful fetch, not the last attempt, so a failing endpoint is asked again on every miss;
+// it reads Date.now(), not an injected clock, so none of the rules above could be tested without waiting;
+// and it holds one JWKS URL, where we need one per tenant, bounded, plus the trusted keys.
 import { importJWK } from "jose";
 import { GUID_PATTERN } from "../tenants/record.ts";
 
