@@ -23,17 +23,17 @@ const templates = oncePer((db: Db) => {
   // guarded user write applied. drizzle checks that the selected fields are exactly the table's columns, so
   // a column added later cannot silently shift the values.
   const conditionalInsert = (guard: SQL) =>
-    template(db.insert(changeEvents).select(db.select(placeholders).from(users).where(guard).limit(1) as never).prepare());
+    template(db.$client, db.insert(changeEvents).select(db.select(placeholders).from(users).where(guard).limit(1) as never), EVENT_COLUMNS);
   const tenantAndUser = sql`${users.tenantId} = ${sql.placeholder("guardTenantId")} AND ${users.id} = ${sql.placeholder("guardUserId")}`;
   return {
     ifWritten: conditionalInsert(sql`${tenantAndUser} AND ${users.lastEventId} = ${sql.placeholder("guardEventId")}`),
     ifAtVersion: conditionalInsert(sql`${tenantAndUser} AND ${users.version} = ${sql.placeholder("guardVersion")}`),
     markOneEnqueued: template(
+      db.$client,
       db
         .update(changeEvents)
         .set({ state: "enqueued", enqueuedAt: sql`${sql.placeholder("at")}` })
-        .where(and(inArray(changeEvents.id, [sql.placeholder("id")]), stillToSend))
-        .prepare(),
+        .where(and(inArray(changeEvents.id, [sql.placeholder("id")]), stillToSend)),
     ),
   };
 });
