@@ -23,7 +23,7 @@ const record = JSON.stringify({ accountId: "TM-BENCH", name: "Bench", managers: 
 const env = {
   ...vars,
   TENANTS: { get: async () => record },
-  TENANT_RATE_LIMIT: { limit: async () => ({ success: true }) },
+  TENANT_RATE_LIMIT_LEASES: { limit: async () => ({ success: true }) },
   DB: {}, // a Drizzle handle is made for it, never queried: the probe's GUID cannot be a number
 } as unknown as Env;
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { JWK } from "jose";
 import { signDevToken } from "../../src/tools/dev/dev-token.ts";
-import { REQUESTS_PER_CALL } from "../../src/http/tenant-rate-limit.ts";
+import { REQUESTS_PER_LEASE } from "../../src/http/tenant-rate-limit.ts";
 import { runSimulation, type SimulationSummary } from "../../src/tools/entra-sim/run-simulation.ts";
 import { migrationStatements } from "./migrations.ts";
 import { startCore, startSoakGateway, stopSoak, type Core, type SoakGateway } from "./soak-gateway.ts";
@@ -82,7 +82,7 @@ async function main(): Promise<number> {
     core = await startCore(CORE_TOKEN);
     gateway = await startSoakGateway(bundle.path, core, { rateLimit: opts.rateLimit, maxBatchTimeoutSeconds: 0.5 });
     const gw = gateway;
-    log(`gateway on ${gw.url.origin} (workerd), core emulator on ${core.url}; rate limit ${gw.rateLimit.limit * REQUESTS_PER_CALL} requests/${gw.rateLimit.period}s per tenant (${gw.rateLimit.limit} binding calls, ${gw.rateLimit.source})`);
+    log(`gateway on ${gw.url.origin} (workerd), core emulator on ${core.url}; rate limit ${gw.rateLimit.limit * REQUESTS_PER_LEASE} requests/${gw.rateLimit.period}s per tenant (${gw.rateLimit.limit} leases, ${gw.rateLimit.source})`);
 
     await gw.db.batch(migrationStatements().map((sql) => gw.db.prepare(sql)));
     const jwk = JSON.parse(readFileSync(join(ROOT, "src/tools/dev/dev-signing-key.json"), "utf8")) as JWK;
@@ -262,7 +262,7 @@ function renderMarkdown(r: {
     ["command", `\`${r.command}\``],
     ["date", r.date],
     ["result", r.ok ? "PASS" : `FAIL: ${r.failures.join("; ")}`],
-    ["per-tenant rate limit", `${r.rateLimit.limit * REQUESTS_PER_CALL} requests / ${r.rateLimit.period} s (${r.rateLimit.limit} binding calls of ${REQUESTS_PER_CALL}; ${r.rateLimit.source})`],
+    ["per-tenant rate limit", `${r.rateLimit.limit * REQUESTS_PER_LEASE} requests / ${r.rateLimit.period} s (${r.rateLimit.limit} leases of ${REQUESTS_PER_LEASE}; ${r.rateLimit.source})`],
     ["load time", `${l.seconds} s, rounds per tenant ${l.rounds.join(", ")}`],
     ["requests", String(l.requests)],
     ["req/s (all tenants)", String(l.requestsPerSecond)],
