@@ -1,29 +1,31 @@
-// Builds the Hono app: request id, request log, body limit, SCIM content type, routes, one onError.
+// Builds the Hono app from the Worker's Deps: request id, request log, body limit, SCIM content type,
+// routes, one onError. Every route module and middleware that needs the outside world is a factory taking
+// the Deps, so what they use is fixed when the app is built and checked by the compiler.
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env.ts";
+import type { Deps } from "./deps.ts";
 import { requireTenant, type RequireTenantOptions } from "./auth/require-tenant.ts";
-import { MAX_BODY_BYTES } from "./config.ts";
-import { renderError, renderNotFound } from "./http/errors.ts";
-import { requestLog, type LogSink } from "./http/request-log.ts";
+import { limitBodySize } from "./http/body-limit.ts";
+import { errorRenderer, renderNotFound } from "./http/error-response.ts";
+import { requestLog } from "./http/request-log.ts";
 import { requireManagerKeyShape, resolveManagerUrl } from "./http/manager-url.ts";
 import { tenantRateLimit, type TenantRateLimitOptions } from "./http/tenant-rate-limit.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
 import { bulkAndMeRoutes, groupsRoutes } from "./routes/unsupported.ts";
 import { usersRoutes } from "./routes/users.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { methodNotAllowed as methodNotAllowedError, payloadTooLarge } from "./scim/errors.ts";
+import { methodNotAllowed as methodNotAllowedError } from "./scim/scim-error.ts";
 import { SCIM_CONTENT_TYPE } from "./scim/uris.ts";
 
 const REQUEST_ID_HEADER = "X-Request-Id";
 /** The base of a manager's own Tenant URL: /scim/v2/managers/<key>. */
 const MANAGER_BASE = "/scim/v2/managers/:manager";
 
-export type AppOptions = { auth?: RequireTenantOptions; log?: LogSink; rateLimit?: TenantRateLimitOptions };
+export type AppOptions = { auth?: RequireTenantOptions; rateLimit?: TenantRateLimitOptions };
 
-export function createApp(options: AppOptions = {}) {
+export function createApp(deps: Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>({ strict: false });
 
   // The request id is ours, always: hono's middleware adopts a client's X-Request-Id by default, which
@@ -33,7 +35,7 @@ export function createApp(options: AppOptions = {}) {
     c.header(REQUEST_ID_HEADER, c.get("requestId"));
     await next();
   });
-  app.use(requestLog(options.log));
+  app.use(requestLog(deps));
   // Every response is application/scim+json (RFC 7644 §3.1), including those of c.json().
   app.use(async (c, next) => {
     await next();
@@ -41,14 +43,7 @@ export function createApp(options: AppOptions = {}) {
       c.res.headers.set("content-type", SCIM_CONTENT_TYPE);
     }
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw payloadTooLarge(`The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
-      },
-    }),
-  );
+  app.use(limitBodySize);
   app.use(
     methodNotAllowed({
       app,
@@ -59,11 +54,11 @@ export function createApp(options: AppOptions = {}) {
   );
 
   const scim = new Hono<AppEnv>({ strict: false });
-  const tenantGuard = requireTenant(options.auth);
-  const rateLimit = tenantRateLimit(options.rateLimit);
+  const tenantGuard = requireTenant(deps, options.auth);
+  const rateLimit = tenantRateLimit(deps, options.rateLimit);
   // "/Users/*" also matches "/Users" itself, so each guard runs exactly once per request.
   for (const path of ["/Users/*", "/Groups/*"]) scim.use(path, tenantGuard, rateLimit, resolveManagerUrl);
-  scim.route("/Users", usersRoutes);
+  scim.route("/Users", usersRoutes(deps));
   scim.route("/Groups", groupsRoutes);
   scim.route("/", discoveryRoutes);
   scim.route("/", bulkAndMeRoutes);
@@ -71,9 +66,9 @@ export function createApp(options: AppOptions = {}) {
   // Each manager's own Tenant URL serves every route of the shared one (http/manager-url.ts).
   app.use(`${MANAGER_BASE}/*`, requireManagerKeyShape);
   app.route(MANAGER_BASE, scim);
-  app.route("/health", healthRoutes);
+  app.route("/health", healthRoutes(deps));
 
   app.notFound(renderNotFound);
-  app.onError(renderError);
+  app.onError(errorRenderer(deps));
   return app;
 }

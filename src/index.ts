@@ -1,11 +1,15 @@
 // Worker entry: fetch (the SCIM endpoint), queue (forwarding to the TeleMessage core) and scheduled (the
-// outbox cron), wired to the runtime's own fetch, clock and randomness. The built-ins are frozen first,
-// before any other module runs (src/freeze-builtins.ts).
+// outbox cron), built from the runtime's own fetch, clock, randomness, ids, sleep and console (src/deps.ts).
+// The built-ins are frozen first, before any other module runs (src/freeze-builtins.ts).
 import "./freeze-builtins.ts";
+import { writeJsonLine } from "./log.ts";
 import { createWorker } from "./worker.ts";
 
 export default createWorker({
   fetch: (input, init) => fetch(input, init),
   now: () => new Date(),
   random: Math.random,
+  newId: () => crypto.randomUUID(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  log: writeJsonLine,
 });

@@ -1,40 +1,44 @@
-// The Worker's three handlers, built from what varies: `fetch` toward the TeleMessage core, the clock, the
-// jitter source, the log. src/index.ts builds it with the runtime's own; tests build it with the core
-// emulator and a controlled clock, and call the same handlers the runtime calls.
+// The Worker's three handlers, built from one Deps (deps.ts): src/index.ts passes the runtime's own fetch,
+// clock, randomness, ids, sleep and log; tests pass the core emulator, a clock they move and seeded
+// randomness, and call the same handlers the runtime calls. The same Deps reaches the SCIM app, the queue
+// consumer and the cron.
 import { createApp, type AppOptions } from "./app.ts";
+import { openDb } from "./db/client.ts";
+import type { Deps } from "./deps.ts";
 import { handleQueueBatch } from "./outbox/consumer.ts";
-import type { Fetch } from "./outbox/core-client.ts";
-import { logJson, type OutboxDeps, type OutboxLog } from "./outbox/deps.ts";
-import { readOutboxConfig, type OutboxConfig } from "./outbox/outbox-config.ts";
-import { runOutboxCron } from "./outbox/outbox-cron.ts";
+import { readForwardingConfig, type ForwardingConfig } from "./outbox/forwarding-config.ts";
+import { runOutboxCron } from "./outbox/cron.ts";
 
-export type WorkerDeps = {
-  fetch: Fetch;
-  now: () => Date;
-  random: () => number;
-  log?: OutboxLog;
+/** What varies, as the runtime or a test gives it; the databases default to the DB binding. */
+export type WorkerInputs = Omit<Deps, "database" | "databases"> & Partial<Pick<Deps, "database" | "databases">>;
+
+export type WorkerOptions = {
   /** Fields that replace what wrangler.toml and the secrets give (a shorter timeout, say). */
-  outbox?: Partial<OutboxConfig>;
-  /** Options of the SCIM app (its request log sink, say). */
+  forwarding?: Partial<ForwardingConfig>;
+  /** Options of the SCIM app (its caches and rate-limit lease, say). */
   app?: AppOptions;
 };
 
-export function createWorker(deps: WorkerDeps) {
-  const app = createApp(deps.app);
-  const outboxDeps = (env: Env): OutboxDeps => ({
-    fetch: deps.fetch,
-    now: deps.now,
-    random: deps.random,
-    log: deps.log ?? logJson,
-    config: readOutboxConfig(env, deps.outbox),
-  });
+/** The one Deps of a Worker. Every tenant's database is the DB binding today (Deps.database says why). */
+export function buildDeps(inputs: WorkerInputs): Deps {
+  return {
+    database: (env) => openDb(env.DB),
+    databases: (env) => [openDb(env.DB)],
+    ...inputs,
+  };
+}
+
+export function createWorker(inputs: WorkerInputs, options: WorkerOptions = {}) {
+  const deps = buildDeps(inputs);
+  const app = createApp(deps, options.app);
+  const config = (env: Env): ForwardingConfig => readForwardingConfig(env, options.forwarding);
   return {
     fetch: app.fetch,
     async queue(batch, env, _ctx) {
-      await handleQueueBatch(batch, env, outboxDeps(env));
+      await handleQueueBatch(batch, env, deps, config(env));
     },
     async scheduled(_controller, env, _ctx) {
-      await runOutboxCron(env, outboxDeps(env));
+      for (const db of deps.databases(env)) await runOutboxCron(db, env.CHANGES, deps, config(env));
     },
   } satisfies ExportedHandler<Env>;
 }

@@ -6,8 +6,8 @@
 // audience, caller, lifetime) is checked before a key is looked up, so a forged or stale token never
 // makes us fetch keys. The signature is checked last, over the very bytes whose claims were read.
 import { compactVerify, decodeJwt, decodeProtectedHeader } from "jose";
-import type { KeySource } from "./jwks-cache.ts";
-import { GUID_PATTERN } from "../tenants/record.ts";
+import type { KeySource } from "./signing-keys.ts";
+import { GUID_PATTERN, guidPatternSource } from "../tenants/record.ts";
 
 /** Entra's non-gallery app audience: every custom app's provisioning token carries it. */
 export const NON_GALLERY_AUDIENCE = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
@@ -28,8 +28,7 @@ const MAX_TOKEN_LENGTH = 16 * 1024;
 /** The v1 issuer of a tenant's tokens, exactly as Entra writes it (https, trailing slash). */
 export const entraIssuer = (tenantId: string): string => `https://sts.windows.net/${tenantId}/`;
 // Exact apart from the GUID's case; no `i` flag, so the scheme and host must be as Entra writes them.
-const ISSUER_PATTERN =
-  /^https:\/\/sts\.windows\.net\/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\/$/;
+const ISSUER_PATTERN = new RegExp(`^https://sts\\.windows\\.net/(${guidPatternSource(true)})/$`);
 const COMPACT_JWS_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 export type TokenFailure =

@@ -6,18 +6,17 @@
 // allow-list we cannot read answer 503 with Retry-After, which Entra retries.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
-import { readConfig, type Config } from "../config.ts";
-import { forbidden, unauthorized, unavailable } from "../scim/errors.ts";
+import type { Deps } from "../deps.ts";
+import { readTrustConfig, type TrustConfig } from "./trust-config.ts";
+import { forbidden, unauthorized, unavailable } from "../scim/scim-error.ts";
 import { authModeAllows, type TokenKind } from "./auth-mode.ts";
 import { checkEntraSignature, readEntraToken } from "./entra-token.ts";
-import { COMMON_KEYS, createKeySource, type KeySource } from "./jwks-cache.ts";
+import { COMMON_KEYS, createKeySource, type KeySource } from "./signing-keys.ts";
 import { createExpiringCache, type ExpiringCache } from "./expiring-cache.ts";
-import { looksLikeJwt, parseSecretToken, secretTokenMatches } from "./secret-token.ts";
+import { looksLikeJwt, parseSecretToken, secretTokenMatches } from "../tenants/secret-token.ts";
 import { lookupTenant, type TenantLookup } from "./tenant-lookup.ts";
 
 export type RequireTenantOptions = {
-  fetch?: typeof fetch;
-  now?: () => number;
   /**
    * How long an allow-list answer is reused by this isolate. KV itself takes up to about a minute to
    * propagate a change; a few seconds here spare a KV read per request without noticeably adding to it.
@@ -57,8 +56,9 @@ const KEYS_UNAVAILABLE =
 const NOT_APPROVED =
   "This Entra tenant is not approved for TeleMessage provisioning. Send your tenant ID (Entra admin center > Overview) to your TeleMessage account manager.";
 
-export function requireTenant(options: RequireTenantOptions = {}) {
-  const now = options.now ?? Date.now;
+/** The tenant guard; its clock and the fetch of Microsoft's keys are the Worker's (Deps). */
+export function requireTenant(deps: Pick<Deps, "fetch" | "now">, options: RequireTenantOptions = {}) {
+  const now = () => deps.now().getTime();
   const tenantCacheMs = options.tenantCacheMs ?? TENANT_CACHE_MS;
   const unlistedCacheMs = options.unlistedTenantCacheMs ?? UNLISTED_TENANT_CACHE_MS;
   // Two caches: what KV holds (a record, or one that does not parse), which only an account manager can
@@ -86,13 +86,13 @@ export function requireTenant(options: RequireTenantOptions = {}) {
   // Keeping both per configuration means a token verified under one trust setting is never reused under
   // another.
   const trust = new Map<string, { keys: KeySource; commonKeys: KeySource; verifiedTokens: ExpiringCache<string> }>();
-  const trustFor = (config: Config) => {
+  const trustFor = (config: TrustConfig) => {
     let state = trust.get(config.keyConfigId);
     if (!state) {
       const keys =
         options.keys ??
         createKeySource({
-          fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+          fetch: deps.fetch,
           now,
           ...(config.trustedJwks ? { trustedJwks: config.trustedJwks } : {}),
         });
@@ -122,7 +122,7 @@ export function requireTenant(options: RequireTenantOptions = {}) {
     const token = match?.[1];
     if (!token) throw refuse("missing_token");
 
-    const config = readConfig(c.env);
+    const config = readTrustConfig(c.env);
     const { keys, commonKeys, verifiedTokens } = trustFor(config);
     // A token verified before is recognised first: only JWTs are ever kept there, and Entra sends the same
     // token for an hour, so the shape checks below run once per token rather than once per request.

@@ -1,7 +1,7 @@
 // Reads a tenant's allow-list record from KV. A record that does not parse is treated as absent (and
 // logged by the caller), so a hand-edited mistake locks the tenant out instead of half-working. KV being
 // unreachable is different: that is a 503, which Entra retries, rather than a 403 that alarms the admin.
-import { unavailable } from "../scim/errors.ts";
+import { unavailable } from "../scim/scim-error.ts";
 import { parseStoredRecord, tenantKey, type TenantRecord } from "../tenants/record.ts";
 
 export type TenantLookup =

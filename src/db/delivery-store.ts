@@ -1,15 +1,9 @@
 // The outbox seen from the delivery side: what the queue consumer reads before calling the core and
-// records after it, what the cron re-sends and prunes. States: pending (written, not known to be queued),
-// enqueued, delivered, skipped (superseded by a later version already delivered), failed (refused by the
-// core, or retries exhausted). A settled event (delivered, skipped) never changes state again except that a
-// skipped one may turn delivered if a duplicate copy reached the core first; failed can be redriven.
-import { and, eq, inArray, like, lt, notInArray, or, sql } from "drizzle-orm";
-import type { Db } from "./client.ts";
-import { changeEvents, deliveryCursors, type EventState } from "./schema.ts";
-
-const SETTLED: EventState[] = ["delivered", "skipped"];
-/** D1 binds at most 100 parameters per statement. */
-const IDS_PER_STATEMENT = 90;
+// records after it, what the cron re-sends and prunes. The states and their rules: event-states.ts.
+import { and, eq, inArray, lt, notInArray, or, sql } from "drizzle-orm";
+import { IDS_PER_STATEMENT, type Db } from "./client.ts";
+import { isDeadLettered, RETRIES_EXHAUSTED, SETTLED } from "./event-states.ts";
+import { changeEvents, deliveryCursors, type ChangeEventRow, type EventState } from "./schema.ts";
 
 export type DeliveryState = {
   state: EventState;
@@ -80,11 +74,6 @@ export async function recordFailed(db: Db, eventId: string, status: number | nul
     .where(and(eq(changeEvents.id, eventId), notInArray(changeEvents.state, SETTLED)));
 }
 
-export const RETRIES_EXHAUSTED = "retries exhausted";
-
-/** Failed because its retries ran out (the core was unreachable or failing), not because the core refused it. */
-export const isDeadLettered = and(eq(changeEvents.state, "failed"), like(changeEvents.lastError, `${RETRIES_EXHAUSTED}%`));
-
 /** Messages that reached the dead-letter queue: failed, keeping the last attempt's status and reason. */
 export async function recordDeadLettered(db: Db, eventIds: string[], at: string): Promise<void> {
   const statements = [];
@@ -105,7 +94,7 @@ export async function recordDeadLettered(db: Db, eventIds: string[], at: string)
   if (first) await db.batch([first, ...rest]);
 }
 
-export type ResendableEvent = { id: string; payload: Record<string, unknown> };
+export type ResendableEvent = Pick<ChangeEventRow, "id" | "payload">;
 
 /**
  * Events whose message may not be in the queue: 'pending' past the grace period, 'enqueued' long past

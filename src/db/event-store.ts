@@ -1,9 +1,9 @@
 // The outbox table's writes. An event is inserted in the same batch as the user change it describes;
 // the conditional forms insert it only if that change applied, so a lost race leaves no event behind.
 import { and, desc, eq, getTableColumns, inArray, lte, or, sql, type SQL } from "drizzle-orm";
-import { readGuarded } from "./errors.ts";
-import { isDeadLettered } from "./delivery-store.ts";
-import type { Db } from "./client.ts";
+import { readGuarded } from "./storage-errors.ts";
+import { IDS_PER_STATEMENT, type Db } from "./client.ts";
+import { isDeadLettered } from "./event-states.ts";
 import { oncePer } from "./once-per.ts";
 import { columnPlaceholders, columnValues, template } from "./prepared.ts";
 import { changeEvents, users, type NewChangeEventRow } from "./schema.ts";
@@ -23,17 +23,17 @@ const templates = oncePer((db: Db) => {
   // guarded user write applied. drizzle checks that the selected fields are exactly the table's columns, so
   // a column added later cannot silently shift the values.
   const conditionalInsert = (guard: SQL) =>
-    template(db.insert(changeEvents).select(db.select(placeholders).from(users).where(guard).limit(1) as never).prepare());
+    template(db.$client, db.insert(changeEvents).select(db.select(placeholders).from(users).where(guard).limit(1) as never), EVENT_COLUMNS);
   const tenantAndUser = sql`${users.tenantId} = ${sql.placeholder("guardTenantId")} AND ${users.id} = ${sql.placeholder("guardUserId")}`;
   return {
     ifWritten: conditionalInsert(sql`${tenantAndUser} AND ${users.lastEventId} = ${sql.placeholder("guardEventId")}`),
     ifAtVersion: conditionalInsert(sql`${tenantAndUser} AND ${users.version} = ${sql.placeholder("guardVersion")}`),
     markOneEnqueued: template(
+      db.$client,
       db
         .update(changeEvents)
         .set({ state: "enqueued", enqueuedAt: sql`${sql.placeholder("at")}` })
-        .where(and(inArray(changeEvents.id, [sql.placeholder("id")]), stillToSend))
-        .prepare(),
+        .where(and(inArray(changeEvents.id, [sql.placeholder("id")]), stillToSend)),
     ),
   };
 });
@@ -45,9 +45,6 @@ export const insertEventIfWritten = (db: Db, event: NewChangeEventRow) =>
 /** Before a DELETE ... WHERE version = v: inserts only if the user is still at version v. */
 export const insertEventIfAtVersion = (db: Db, event: NewChangeEventRow, version: number) =>
   templates(db).ifAtVersion({ ...eventValues(event), guardTenantId: event.tenantId, guardUserId: event.userId, guardVersion: version });
-
-/** D1 binds at most 100 parameters per statement; the ids of one sendBatch (up to 100) are split. */
-const IDS_PER_STATEMENT = 90;
 
 /**
  * After a successful send: 'pending' becomes 'enqueued', and an 'enqueued' or dead-lettered event the cron

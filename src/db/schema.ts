@@ -16,6 +16,7 @@
 // order, so the consumer skips any event at or below it (a later full-state event already superseded it),
 // and advances it only upwards (a conditional upsert), so the core never sees a user go backwards.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { CHANGE_TYPES, type CoreEvent } from "../core-event.ts";
 
 export const users = sqliteTable(
   "users",
@@ -43,15 +44,6 @@ export const users = sqliteTable(
   ],
 );
 
-export const CHANGE_TYPES = [
-  "user.created",
-  "user.updated",
-  "user.deactivated",
-  "user.reactivated",
-  "user.deleted",
-] as const;
-export type ChangeType = (typeof CHANGE_TYPES)[number];
-
 export const EVENT_STATES = ["pending", "enqueued", "delivered", "failed", "skipped"] as const;
 export type EventState = (typeof EVENT_STATES)[number];
 
@@ -64,8 +56,8 @@ export const changeEvents = sqliteTable(
     type: text("type", { enum: CHANGE_TYPES }).notNull(),
     version: integer("version").notNull(),
     occurredAt: text("occurred_at").notNull(),
-    /** The body posted to the TeleMessage core (full state, not a diff). */
-    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** The body posted to the TeleMessage core (full state, not a diff): the contract of src/core-event.ts. */
+    payload: text("payload", { mode: "json" }).$type<CoreEvent>().notNull(),
     state: text("state", { enum: EVENT_STATES }).notNull().default("pending"),
     enqueuedAt: text("enqueued_at"),
     deliveredAt: text("delivered_at"),

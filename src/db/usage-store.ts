@@ -10,17 +10,18 @@ const templates = oncePer((db: Db) => ({
   // After the create's INSERT: +1 if the user row with this event is there (the insert applied), else +0.
   // An upsert, so a tenant's first user (or one from before tenant_usage) gets its row.
   countCreated: template(
+    db.$client,
     db
       .insert(tenantUsage)
       .values({
         tenantId: sql`${sql.placeholder("tenantId")}`,
         users: sql`(select count(*) from ${users} where ${users.id} = ${sql.placeholder("userId")} and ${users.lastEventId} = ${sql.placeholder("eventId")})`,
       })
-      .onConflictDoUpdate({ target: tenantUsage.tenantId, set: { users: sql`${tenantUsage.users} + excluded.${sql.identifier(tenantUsage.users.name)}` } })
-      .prepare(),
+      .onConflictDoUpdate({ target: tenantUsage.tenantId, set: { users: sql`${tenantUsage.users} + excluded.${sql.identifier(tenantUsage.users.name)}` } }),
   ),
   // Before the DELETE ... WHERE version = v, under the same condition: -1 only if that delete will apply.
   countDeleted: template(
+    db.$client,
     db
       .update(tenantUsage)
       .set({ users: sql`max(${tenantUsage.users} - 1, 0)` })
@@ -29,8 +30,7 @@ const templates = oncePer((db: Db) => ({
           eq(tenantUsage.tenantId, sql.placeholder("tenantId")),
           sql`exists (select 1 from ${users} where ${users.tenantId} = ${sql.placeholder("tenantId")} and ${users.id} = ${sql.placeholder("userId")} and ${users.version} = ${sql.placeholder("version")})`,
         ),
-      )
-      .prepare(),
+      ),
   ),
 }));
 

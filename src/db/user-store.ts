@@ -2,7 +2,7 @@
 // event. Every statement is scoped by tenant; conditions that guard concurrency live in the SQL.
 import { and, asc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { readGuarded } from "./errors.ts";
+import { readGuarded } from "./storage-errors.ts";
 import { oncePer } from "./once-per.ts";
 import { columnPlaceholders, columnValues, template } from "./prepared.ts";
 import { tenantUsage, users, type UserRow } from "./schema.ts";
@@ -18,8 +18,9 @@ function matchToSql(match: UserMatch): SQL {
 }
 
 /**
- * Entra's two hot lookups (by id, and its matching filter by userName), built once per Db and run with
- * placeholders (src/db/prepared.ts). The SQL is the builder's own, so the plans in storage.test.ts hold.
+ * Entra's two hot lookups (by id, and its matching filter by userName), built once per Db with Drizzle's
+ * prepare() and run with its placeholders filled by .all(values). The SQL is the builder's own, so the plans
+ * in storage.test.ts hold.
  */
 const lookups = oncePer((db: Db) => {
   const tenantId = sql.placeholder("tenantId");
@@ -104,13 +105,14 @@ const writes = oncePer((db: Db) => {
   const usersCounted = sql`coalesce((select ${tenantUsage.users} from ${tenantUsage} where ${tenantUsage.tenantId} = ${sql.placeholder("tenantId")}), 0)`;
   return {
     insertWithinQuota: template(
+      db.$client,
       db
         .insert(users)
-        .select(db.select(columnPlaceholders(USER_COLUMNS)).from(sql`(select 1)`).where(sql`${usersCounted} < ${sql.placeholder("maxUsers")}`) as never)
-        .prepare(),
+        .select(db.select(columnPlaceholders(USER_COLUMNS)).from(sql`(select 1)`).where(sql`${usersCounted} < ${sql.placeholder("maxUsers")}`) as never),
+      USER_COLUMNS,
     ),
-    update: template(db.update(users).set(columnPlaceholders(USER_COLUMNS, changing)).where(sameVersion).prepare()),
-    remove: template(db.delete(users).where(sameVersion).prepare()),
+    update: template(db.$client, db.update(users).set(columnPlaceholders(USER_COLUMNS, changing)).where(sameVersion), USER_COLUMNS),
+    remove: template(db.$client, db.delete(users).where(sameVersion)),
   };
 });
 

@@ -9,7 +9,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, LogNotes } from "../app-env.ts";
-import { notFound } from "../scim/errors.ts";
+import { notFound } from "../scim/scim-error.ts";
 import { activeManagers, MANAGER_KEY_PATTERN, managersOf, managerWithKey } from "../tenants/managers.ts";
 
 const NO_SUCH_MANAGER =
@@ -24,6 +24,15 @@ export function addLogNotes(c: Context<AppEnv>, notes: LogNotes | undefined): vo
 
 /** The manager key in the URL, when the request came through a manager's Tenant URL. */
 export const managerKeyOf = (c: Context): string | undefined => c.req.param("manager")?.toLowerCase();
+
+/**
+ * The Tenant URL the request came through: /scim/v2, or a manager's /scim/v2/managers/<key>. Locations and
+ * discovery documents name it, so a manager's app keeps talking to its own URL.
+ */
+export const scimBaseUrl = (c: Context): string => {
+  const key = managerKeyOf(c);
+  return `${new URL(c.req.url).origin}/scim/v2${key === undefined ? "" : `/managers/${key}`}`;
+};
 
 /** Before anything else on a manager URL: a key that cannot be one is no endpoint at all. */
 export const requireManagerKeyShape = createMiddleware<AppEnv>(async (c, next) => {

@@ -8,19 +8,15 @@
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
 import type { AppEnv } from "../app-env.ts";
+import type { Deps } from "../deps.ts";
 
-export type LogSink = (line: string) => void;
-
-/** console.log is looked up per line, so whoever replaces it (a test, the bench's what-if) is heard. */
-const consoleSink: LogSink = (line) => console.log(line);
-
-export const requestLog = (sink: LogSink = consoleSink) =>
+/** The line is written through the Worker's log (src/log.ts: a 4xx is filed as a warning, a 5xx as an error). */
+export const requestLog = (deps: Pick<Deps, "now" | "log">) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const started = Date.now();
+    const started = deps.now().getTime();
     await next();
     const route = routePath(c, -1);
-    sink(
-      JSON.stringify({
+    deps.log({
         level: c.res.status >= 500 ? "error" : c.res.status >= 400 ? "warn" : "info",
         msg: "request",
         requestId: c.get("requestId"),
@@ -28,7 +24,7 @@ export const requestLog = (sink: LogSink = consoleSink) =>
         method: c.req.method,
         route: route === "/*" || route === "*" ? "unmatched" : route,
         status: c.res.status,
-        durationMs: Date.now() - started,
+        durationMs: deps.now().getTime() - started,
         scimType: c.get("scimType"),
         authFailure: c.get("authFailure"),
         storageError: c.get("storageError"),
@@ -37,8 +33,7 @@ export const requestLog = (sink: LogSink = consoleSink) =>
         eventId: c.get("eventId"),
         ...c.get("notes"),
         ...droppedFields(c.get("droppedAttributes")),
-      }),
-    );
+    });
   });
 
 /** At most this many dropped names are logged, each at most this long; the rest are counted. */

@@ -3,7 +3,7 @@
 // deeper than MAX_JSON_DEPTH, before anything walks, measures or serialises it (src/scim/json-depth.ts).
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
-import { invalidSyntax, unsupportedMediaType } from "../scim/errors.ts";
+import { invalidSyntax, unsupportedMediaType } from "../scim/scim-error.ts";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../scim/json-depth.ts";
 
 const ACCEPTED = /^application\/(scim\+)?json$/i;

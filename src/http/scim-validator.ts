@@ -2,7 +2,7 @@
 import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
 import type { z } from "zod";
-import { invalidValue } from "../scim/errors.ts";
+import { invalidValue } from "../scim/scim-error.ts";
 
 export const scimValidator = <T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) =>
   zValidator(target, schema, (result) => {

@@ -3,33 +3,34 @@
 // default: never below what one Entra provisioning job sends. Over it: 429 with Retry-After, which Entra
 // honours by backing off.
 //
-// Each call to the binding stands for REQUESTS_PER_CALL requests: an isolate asks it once, then lets that
-// many of the tenant's requests through on the strength of the one answer (a lease). The binding's
-// configured limit is therefore counted in leases: `simple = { limit = 40 }` with 25 requests per call
-// is 1,000 requests per period. Why: the call is the limiter's whole cost (on Miniflare it is a Durable
-// Object write, and profiles showed it as the largest single cost of a cached request), and a lease keeps
-// the count exact to within REQUESTS_PER_CALL - 1 requests per isolate, unlike a free per-isolate
-// allowance, which every extra isolate would multiply.
+// Each call to the binding is a lease of REQUESTS_PER_LEASE requests: an isolate asks it once, then lets
+// that many of the tenant's requests through on the strength of the one answer. The binding counts leases,
+// not requests, and its name says so (TENANT_RATE_LIMIT_LEASES): `simple = { limit = 40 }` with 25
+// requests per lease is 1,000 requests per period. Why: the call is the limiter's whole cost (on Miniflare
+// it is a Durable Object write, and profiles showed it as the largest single cost of a cached request), and
+// a lease keeps the count exact to within REQUESTS_PER_LEASE - 1 requests per isolate, unlike a free
+// per-isolate allowance, which every extra isolate would multiply.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
-import { ScimError } from "../scim/errors.ts";
+import type { Deps } from "../deps.ts";
+import { ScimError } from "../scim/scim-error.ts";
 
 /** The binding's shortest counting period; waiting it out always clears the limit. */
 const RETRY_AFTER_SECONDS = 10;
-/** Requests one successful binding call lets through in this isolate. */
-export const REQUESTS_PER_CALL = 25;
+/** Requests one lease (one successful binding call) lets through in this isolate. */
+export const REQUESTS_PER_LEASE = 25;
 /** After a refusal the isolate refuses the tenant itself for this long, so a flood costs no binding calls. */
 const REFUSAL_MEMORY_MS = 1_000;
 /** Tenants tracked per isolate; past it the map starts again, so this only bounds a flood of tenant ids. */
 const MAX_TRACKED_TENANTS = 10_000;
 
-export type TenantRateLimitOptions = { now?: () => number; requestsPerCall?: number };
+export type TenantRateLimitOptions = { requestsPerLease?: number };
 
 type Lease = { remaining: number; refusedUntil: number };
 
-export function tenantRateLimit(options: TenantRateLimitOptions = {}) {
-  const now = options.now ?? Date.now;
-  const requestsPerCall = Math.max(1, options.requestsPerCall ?? REQUESTS_PER_CALL);
+export function tenantRateLimit(deps: Pick<Deps, "now">, options: TenantRateLimitOptions = {}) {
+  const now = () => deps.now().getTime();
+  const requestsPerLease = Math.max(1, options.requestsPerLease ?? REQUESTS_PER_LEASE);
   let leases = new Map<string, Lease>();
 
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -50,13 +51,13 @@ export function tenantRateLimit(options: TenantRateLimitOptions = {}) {
       lease.remaining--;
     } else {
       if (lease.refusedUntil > now()) throw refuse();
-      const { success } = await c.env.TENANT_RATE_LIMIT.limit({ key: tenantId });
+      const { success } = await c.env.TENANT_RATE_LIMIT_LEASES.limit({ key: tenantId });
       if (!success) {
         lease.refusedUntil = now() + REFUSAL_MEMORY_MS;
         throw refuse();
       }
       // Concurrent requests may each have called; the lease they bought adds up rather than being lost.
-      lease.remaining += requestsPerCall - 1;
+      lease.remaining += requestsPerLease - 1;
     }
     await next();
   });

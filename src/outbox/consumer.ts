@@ -8,8 +8,9 @@
 //     permanent (other 4xx)                -> record failed, ack (an operator redrives it after the fix)
 // After max_retries the queue moves a message to the dead-letter queue, whose batches land in
 // handleDeadLetters: the event is recorded failed. Nothing here throws: a storage error retries the message.
-import { openDb, type Db } from "../db/client.ts";
-import { sqliteErrorClass } from "../db/errors.ts";
+import { CoreEvent } from "../core-event.ts";
+import type { Db } from "../db/client.ts";
+import { sqliteErrorClass } from "../db/storage-errors.ts";
 import {
   findDeliveryState,
   recordAttempt,
@@ -18,11 +19,11 @@ import {
   recordFailed,
   recordSkipped,
 } from "../db/delivery-store.ts";
+import type { Deps, StorageEnv } from "../deps.ts";
 import { retryDelaySeconds } from "./backoff.ts";
 import { postEvent } from "./core-client.ts";
-import { CoreEvent } from "./core-event.ts";
 import type { DeliveryOutcome } from "./delivery-outcome.ts";
-import type { OutboxDeps } from "./deps.ts";
+import type { ForwardingConfig } from "./forwarding-config.ts";
 
 /** Dead-letter queues are named after their queue with "-dlq" (wrangler.toml; a test checks every env). */
 export const isDeadLetterQueue = (queueName: string): boolean => queueName.endsWith("-dlq");
@@ -30,27 +31,27 @@ export const isDeadLetterQueue = (queueName: string): boolean => queueName.endsW
 export type DeliveryResult = "delivered" | "duplicate" | "skipped" | "retry" | "failed" | "unknown" | "malformed";
 
 /** The Worker's queue handler: change queue or dead-letter queue, by the batch's queue name. */
-export async function handleQueueBatch(batch: MessageBatch<unknown>, env: Pick<Env, "DB">, deps: OutboxDeps): Promise<void> {
-  if (isDeadLetterQueue(batch.queue)) await handleDeadLetters(batch, env, deps);
-  else await handleChangeBatch(batch, env, deps);
+export async function handleQueueBatch(batch: MessageBatch<unknown>, env: StorageEnv, deps: Deps, config: ForwardingConfig): Promise<void> {
+  if (isDeadLetterQueue(batch.queue)) await handleDeadLetters(batch, env, deps, config);
+  else await handleChangeBatch(batch, env, deps, config);
 }
 
-export async function handleChangeBatch(batch: MessageBatch<unknown>, env: Pick<Env, "DB">, deps: OutboxDeps): Promise<void> {
-  const db = openDb(env.DB);
-  for (const message of batch.messages) await deliverMessage(db, message, deps);
+export async function handleChangeBatch(batch: MessageBatch<unknown>, env: StorageEnv, deps: Deps, config: ForwardingConfig): Promise<void> {
+  for (const message of batch.messages) await deliverMessage(env, message, deps, config);
 }
 
-async function deliverMessage(db: Db, message: Message<unknown>, deps: OutboxDeps): Promise<DeliveryResult> {
+async function deliverMessage(env: StorageEnv, message: Message<unknown>, deps: Deps, config: ForwardingConfig): Promise<DeliveryResult> {
   const parsed = CoreEvent.safeParse(message.body);
   if (!parsed.success) {
     // Not an event this version of the gateway understands (a schema drift during a deploy or rollback):
     // posting it cannot help. If it names its event, that event is recorded failed so an operator sees it
-    // and redrives it once matching code runs; either way the message is not looped on.
+    // and redrives it once matching code runs; either way the message is not looped on. Its tenant is not
+    // trusted either, so every database is asked (there is one today).
     const eventId = eventIdOf(message.body);
     try {
-      if (eventId) await recordFailed(db, eventId, null, "malformed event body", deps.now().toISOString());
+      if (eventId) for (const db of deps.databases(env)) await recordFailed(db, eventId, null, "malformed event body", deps.now().toISOString());
     } catch (error) {
-      const delaySeconds = retryDelaySeconds(message.attempts, undefined, deps.random, deps.config.backoff);
+      const delaySeconds = retryDelaySeconds(message.attempts, undefined, deps.random, config.backoff);
       deps.log({ level: "error", msg: "delivery", outcome: "retry", eventId, storageError: sqliteErrorClass(error), delaySeconds });
       message.retry({ delaySeconds });
       return "retry";
@@ -60,6 +61,7 @@ async function deliverMessage(db: Db, message: Message<unknown>, deps: OutboxDep
     return "malformed";
   }
   const event = parsed.data;
+  const db = deps.database(env, event.tenantId);
   const line = (fields: Record<string, unknown>) =>
     deps.log({
       level: fields.level,
@@ -93,11 +95,11 @@ async function deliverMessage(db: Db, message: Message<unknown>, deps: OutboxDep
       return "skipped";
     }
 
-    const outcome = await postEvent(event, deps);
-    return await settle(db, message, event, outcome, deps, line);
+    const outcome = await postEvent(event, deps, config);
+    return await settle(db, message, event, outcome, deps, config, line);
   } catch (error) {
     // D1 failed around the call. Retrying may post again; the Idempotency-Key makes that harmless.
-    const delaySeconds = retryDelaySeconds(message.attempts, undefined, deps.random, deps.config.backoff);
+    const delaySeconds = retryDelaySeconds(message.attempts, undefined, deps.random, config.backoff);
     line({ level: "error", outcome: "retry", status: null, reason: "storage error", storageError: sqliteErrorClass(error), delaySeconds });
     message.retry({ delaySeconds });
     return "retry";
@@ -109,7 +111,8 @@ async function settle(
   message: Message<unknown>,
   event: CoreEvent,
   outcome: DeliveryOutcome,
-  deps: OutboxDeps,
+  deps: Deps,
+  config: ForwardingConfig,
   line: (fields: Record<string, unknown>) => void,
 ): Promise<DeliveryResult> {
   if (outcome.kind === "delivered") {
@@ -128,7 +131,7 @@ async function settle(
     message.ack();
     return "failed";
   }
-  const delaySeconds = retryDelaySeconds(message.attempts, outcome.retryAfterSeconds, deps.random, deps.config.backoff);
+  const delaySeconds = retryDelaySeconds(message.attempts, outcome.retryAfterSeconds, deps.random, config.backoff);
   await recordAttempt(db, event.eventId, outcome.status, outcome.reason);
   line({ level: "warn", outcome: "retry", status: outcome.status, ...logged, delaySeconds });
   message.retry({ delaySeconds });
@@ -140,15 +143,18 @@ const eventIdOf = (body: unknown): string | undefined => {
   return typeof id === "string" && id.length > 0 ? id : undefined;
 };
 
-/** The dead-letter queue's consumer: every message in it exhausted its retries, so its event is failed. */
-export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Pick<Env, "DB">, deps: OutboxDeps): Promise<void> {
+/**
+ * The dead-letter queue's consumer: every message in it exhausted its retries, so its event is failed. The
+ * batch mixes tenants, and a message that does not parse names none, so every database records its ids.
+ */
+export async function handleDeadLetters(batch: MessageBatch<unknown>, env: StorageEnv, deps: Deps, config: ForwardingConfig): Promise<void> {
   const events = batch.messages.map((m) => ({ message: m, event: CoreEvent.safeParse(m.body).data }));
   const ids = batch.messages.flatMap((m) => eventIdOf(m.body) ?? []);
   try {
-    await recordDeadLettered(openDb(env.DB), ids, deps.now().toISOString());
+    for (const db of deps.databases(env)) await recordDeadLettered(db, ids, deps.now().toISOString());
   } catch (error) {
     deps.log({ level: "error", msg: "dead letters not recorded", messages: ids.length, storageError: sqliteErrorClass(error) });
-    for (const { message } of events) message.retry({ delaySeconds: retryDelaySeconds(message.attempts, undefined, deps.random, deps.config.backoff) });
+    for (const { message } of events) message.retry({ delaySeconds: retryDelaySeconds(message.attempts, undefined, deps.random, config.backoff) });
     return;
   }
   for (const { message, event } of events) {

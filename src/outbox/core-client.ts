@@ -1,27 +1,23 @@
 // One call to the TeleMessage core per change event: POST {CORE_URL}/v1/provisioning/events with the
 // event as JSON, `Authorization: Bearer <CORE_TOKEN>` and `Idempotency-Key: <eventId>`, bounded by a
-// deadline. `fetch` is injected: the Worker passes the runtime's, tests pass the core emulator.
-import { CORE_EVENTS_PATH, type CoreEvent } from "./core-event.ts";
-import { classifyFailure, classifyStatus, type DeliveryOutcome } from "./delivery-outcome.ts";
+// deadline. `fetch` comes from the Worker's Deps: the runtime's, or in tests the core emulator.
+import { CORE_EVENTS_PATH, type CoreEvent } from "../core-event.ts";
+import type { Deps } from "../deps.ts";
+import { classifyFailure, classifyStatus, isAccepted, type DeliveryOutcome } from "./delivery-outcome.ts";
 import { redactText } from "./mask.ts";
-import type { OutboxConfig } from "./outbox-config.ts";
-
-export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+import type { ForwardingConfig } from "./forwarding-config.ts";
 
 /** Bytes of an error answer read for its reason; the rest is drained unread. */
 const MAX_ERROR_BODY = 2_048;
 
 export async function postEvent(
   event: CoreEvent,
-  deps: {
-    fetch: Fetch;
-    now: () => Date;
-    config: Pick<OutboxConfig, "coreUrl" | "coreToken" | "timeoutMs"> & Partial<Pick<OutboxConfig, "coreUrlProblem">>;
-  },
+  deps: Pick<Deps, "fetch" | "now">,
+  config: Pick<ForwardingConfig, "coreUrl" | "coreToken" | "timeoutMs"> & Partial<Pick<ForwardingConfig, "coreUrlProblem">>,
 ): Promise<DeliveryOutcome> {
-  const { coreUrl, coreToken, timeoutMs } = deps.config;
+  const { coreUrl, coreToken, timeoutMs } = config;
   // A deploy without its settings: keep the events queued (transient) until someone sets them.
-  if (!coreUrl) return { kind: "transient", status: null, reason: deps.config.coreUrlProblem ?? "CORE_URL is not set" };
+  if (!coreUrl) return { kind: "transient", status: null, reason: config.coreUrlProblem ?? "CORE_URL is not set" };
   if (!coreToken) return { kind: "transient", status: null, reason: "CORE_TOKEN is not set" };
   let response: Response;
   try {
@@ -39,7 +35,7 @@ export async function postEvent(
   } catch (error) {
     return classifyFailure(error);
   }
-  const ok = (response.status >= 200 && response.status < 300) || response.status === 409;
+  const ok = isAccepted(response.status);
   const detail = ok ? "" : await readDetail(response);
   if (ok) await response.body?.cancel();
   return classifyStatus(response.status, response.headers.get("Retry-After"), deps.now(), detail);

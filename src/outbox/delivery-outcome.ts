@@ -11,8 +11,11 @@ export type DeliveryOutcome =
 
 const TRANSIENT_4XX = new Set([408, 425, 429]);
 
+/** The core took the event: 2xx applied it, 409 had it already (a duplicate, or a version it has passed). */
+export const isAccepted = (status: number): boolean => (status >= 200 && status < 300) || status === 409;
+
 export function classifyStatus(status: number, retryAfter: string | null, now: Date, detail = ""): DeliveryOutcome {
-  if ((status >= 200 && status < 300) || status === 409) return { kind: "delivered", status };
+  if (isAccepted(status)) return { kind: "delivered", status };
   const reason = detail ? `HTTP ${status}: ${detail}` : `HTTP ${status}`;
   if (status >= 400 && status < 500 && !TRANSIENT_4XX.has(status)) return { kind: "permanent", status, reason };
   const retryAfterSeconds = parseRetryAfter(retryAfter, now);

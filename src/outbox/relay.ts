@@ -1,22 +1,18 @@
 // From D1 to the queue. A write's event row is already committed with the user change; after the
-// response, the Worker sends it to the queue and marks it enqueued. A failed send is logged and the row
-// stays 'pending' for the periodic re-send, so nothing acknowledged is lost with a dying isolate.
-import type { Context } from "hono";
-import type { AppEnv } from "../app-env.ts";
-import { openDb, type Db } from "../db/client.ts";
+// response (http/relay-after-response.ts), the Worker sends it to the queue and marks it enqueued. A failed
+// send is logged and the row stays 'pending' for the periodic re-send, so nothing acknowledged is lost with
+// a dying isolate. Plain arguments only: the relay knows nothing of Hono.
+import type { Db } from "../db/client.ts";
 import { markEnqueued } from "../db/event-store.ts";
 import type { NewChangeEventRow } from "../db/schema.ts";
+import type { Deps } from "../deps.ts";
 
-export type RelayLog = (fields: Record<string, unknown>) => void;
-
-const logJson: RelayLog = (fields) => console.log(JSON.stringify(fields));
-
+/** Whether the events went to the queue; a failure is logged, and the events wait for the cron. */
 export async function sendEvents(
   db: Db,
   queue: Queue,
   events: Pick<NewChangeEventRow, "id" | "payload">[],
-  now: () => Date,
-  log: RelayLog = logJson,
+  { now, log }: Pick<Deps, "now" | "log">,
 ): Promise<boolean> {
   if (events.length === 0) return true;
   try {
@@ -32,14 +28,6 @@ export async function sendEvents(
     log({ level: "warn", msg: "marking events enqueued failed", events: events.length, error: errorName(error) });
   }
   return true;
-}
-
-/** Sends after the response is on its way, within the request's lifetime (waitUntil). */
-export function relayAfterResponse(c: Context<AppEnv>, events: NewChangeEventRow[]): void {
-  const requestId = c.get("requestId");
-  c.executionCtx.waitUntil(
-    sendEvents(openDb(c.env.DB), c.env.CHANGES, events, () => new Date(), (fields) => logJson({ ...fields, requestId })),
-  );
 }
 
 const errorName = (error: unknown) => (error instanceof Error ? error.name : "unknown");

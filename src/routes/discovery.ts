@@ -2,9 +2,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { resourceTypeDocuments, schemaDocuments, serviceProviderConfig } from "../scim/discovery.ts";
-import { notFound } from "../scim/errors.ts";
+import { notFound } from "../scim/scim-error.ts";
+import { scimBaseUrl } from "../http/manager-url.ts";
 import { listResponse } from "../scim/user-resource.ts";
-import { scimBaseUrl } from "./users.ts";
 
 export const discoveryRoutes = new Hono<AppEnv>()
   .get("/ServiceProviderConfig", (c) => c.json(serviceProviderConfig(scimBaseUrl(c))))

@@ -3,16 +3,19 @@
 // request log, as for any storage failure).
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { sqliteErrorClass } from "../db/errors.ts";
+import { sqliteErrorClass } from "../db/storage-errors.ts";
+import type { Deps } from "../deps.ts";
 
-export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
-  // Never cached: an uptime check must see the Worker and D1 as they are now.
-  c.header("Cache-Control", "no-store");
-  try {
-    await c.env.DB.prepare("SELECT 1").first();
-    return c.json({ status: "ok", d1: "ok" });
-  } catch (error) {
-    c.set("storageError", sqliteErrorClass(error));
-    return c.json({ status: "unavailable", d1: "error" }, 503);
-  }
-});
+/** Every database of the Deps must answer (there is one today, the DB binding). */
+export const healthRoutes = (deps: Pick<Deps, "databases">) =>
+  new Hono<AppEnv>().get("/", async (c) => {
+    // Never cached: an uptime check must see the Worker and D1 as they are now.
+    c.header("Cache-Control", "no-store");
+    try {
+      for (const db of deps.databases(c.env)) await db.$client.prepare("SELECT 1").first();
+      return c.json({ status: "ok", d1: "ok" });
+    } catch (error) {
+      c.set("storageError", sqliteErrorClass(error));
+      return c.json({ status: "unavailable", d1: "error" }, 503);
+    }
+  });

@@ -3,7 +3,7 @@
 // quarantine the app, so any /Groups query is an empty ListResponse.
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { notImplemented } from "../scim/errors.ts";
+import { notImplemented } from "../scim/scim-error.ts";
 import { listResponse } from "../scim/user-resource.ts";
 
 const GROUPS_OFF =

@@ -1,18 +1,17 @@
 // /Users (RFC 7644 §3.2-§3.6). Handlers validate, call one use case, render; rules live in users/ and scim/.
+// A factory of the Worker's Deps: the use cases get the same clock, ids and databases as everything else.
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env.ts";
-import { openDb } from "../db/client.ts";
-import { relayAfterResponse } from "../outbox/relay.ts";
-import { addLogNotes, managerKeyOf } from "../http/manager-url.ts";
+import type { Deps } from "../deps.ts";
+import { relayAfterResponse } from "../http/relay-after-response.ts";
+import { addLogNotes, scimBaseUrl } from "../http/manager-url.ts";
 import { scimValidator } from "../http/scim-validator.ts";
 import { requireScimJson } from "../http/scim-json.ts";
 import { parseAttributeSelection, selectAttributes } from "../scim/attribute-selection.ts";
 import { parsePage } from "../scim/paging.ts";
-import { listResponse, toScimUser, versionTag } from "../scim/user-resource.ts";
+import { listResponse, toScimUser, versionTag, type StoredUser } from "../scim/user-resource.ts";
 import { parseUserFilter } from "../scim/user-filter.ts";
-import type { UserRow } from "../db/schema.ts";
-import type { UserDeps } from "../users/deps.ts";
 import { getUser, listUsers } from "../users/read-users.ts";
 import { createUser, deleteUser, patchUser, replaceUser, type WriteResult } from "../users/write-user.ts";
 
@@ -29,29 +28,16 @@ const ProjectionQuery = z.looseObject({
   excludedAttributes: z.string().optional(),
 });
 
-
-/** The Tenant URL the request came through: /scim/v2, or a manager's /scim/v2/managers/<key>. */
-export const scimBaseUrl = (c: Context) => {
-  const key = managerKeyOf(c);
-  return `${new URL(c.req.url).origin}/scim/v2${key === undefined ? "" : `/managers/${key}`}`;
-};
-
-const depsOf = (c: Context<AppEnv>): UserDeps => ({
-  db: openDb(c.env.DB),
-  now: () => new Date(),
-  newId: () => crypto.randomUUID(),
-});
-
 type Projection = { attributes?: string; excludedAttributes?: string };
 
 /** A renderer for this request's users: the base URL and the attribute selection are worked out once. */
 function renderer(c: Context<AppEnv>, query: Projection = {}) {
   const selection = parseAttributeSelection(query.attributes, query.excludedAttributes);
   const baseUrl = scimBaseUrl(c);
-  return (user: UserRow) => selectAttributes(toScimUser(user, baseUrl), selection);
+  return (user: StoredUser) => selectAttributes(toScimUser(user, baseUrl), selection);
 }
 
-const render = (c: Context<AppEnv>, user: UserRow, query?: Projection) => renderer(c, query)(user);
+const render = (c: Context<AppEnv>, user: StoredUser, query?: Projection) => renderer(c, query)(user);
 
 /** The request log names the user a write touched and its event: the way from a log line to D1 and the core. */
 function trace(c: Context<AppEnv>, result: WriteResult) {
@@ -61,46 +47,48 @@ function trace(c: Context<AppEnv>, result: WriteResult) {
   if (result.dropped?.length) c.set("droppedAttributes", result.dropped);
 }
 
-function written(c: Context<AppEnv>, result: WriteResult) {
-  trace(c, result);
-  if (result.event) relayAfterResponse(c, [result.event]);
-  c.header("ETag", versionTag(result.user.version));
-}
-
-export const usersRoutes = new Hono<AppEnv>()
-  .get("/", scimValidator("query", ListQuery), async (c) => {
-    const query = c.req.valid("query");
-    const criteria = query.filter === undefined ? [] : parseUserFilter(query.filter);
-    const page = parsePage(query.startIndex, query.count);
-    const { total, rows } = await listUsers(depsOf(c), c.get("tenant"), criteria, page);
-    const resources = rows.map(renderer(c, query));
-    return c.json(listResponse(resources, total, page.startIndex));
-  })
-  .post("/", requireScimJson, async (c) => {
-    const result = await createUser(depsOf(c), c.get("tenant"), c.get("body"));
-    written(c, result);
-    const body = render(c, result.user);
-    c.header("Location", `${scimBaseUrl(c)}/Users/${result.user.id}`);
-    return c.json(body, 201);
-  })
-  .get("/:id", scimValidator("query", ProjectionQuery), async (c) => {
-    const user = await getUser(depsOf(c), c.get("tenant"), c.req.param("id"));
-    c.header("ETag", versionTag(user.version));
-    return c.json(render(c, user, c.req.valid("query")));
-  })
-  .put("/:id", requireScimJson, async (c) => {
-    const result = await replaceUser(depsOf(c), c.get("tenant"), c.req.param("id"), c.get("body"));
-    written(c, result);
-    return c.json(render(c, result.user));
-  })
-  .patch("/:id", requireScimJson, async (c) => {
-    const result = await patchUser(depsOf(c), c.get("tenant"), c.req.param("id"), c.get("body"));
-    written(c, result);
-    return c.json(render(c, result.user));
-  })
-  .delete("/:id", async (c) => {
-    const result = await deleteUser(depsOf(c), c.get("tenant"), c.req.param("id"));
+export function usersRoutes(deps: Deps) {
+  const written = (c: Context<AppEnv>, result: WriteResult) => {
     trace(c, result);
-    if (result.event) relayAfterResponse(c, [result.event]);
-    return c.body(null, 204);
-  });
+    if (result.event) relayAfterResponse(c, deps, [result.event]);
+    c.header("ETag", versionTag(result.user.version));
+  };
+
+  return new Hono<AppEnv>()
+    .get("/", scimValidator("query", ListQuery), async (c) => {
+      const query = c.req.valid("query");
+      const criteria = query.filter === undefined ? [] : parseUserFilter(query.filter);
+      const page = parsePage(query.startIndex, query.count);
+      const { total, rows } = await listUsers(deps, c.env, c.get("tenant"), criteria, page);
+      const resources = rows.map(renderer(c, query));
+      return c.json(listResponse(resources, total, page.startIndex));
+    })
+    .post("/", requireScimJson, async (c) => {
+      const result = await createUser(deps, c.env, c.get("tenant"), c.get("body"));
+      written(c, result);
+      const body = render(c, result.user);
+      c.header("Location", `${scimBaseUrl(c)}/Users/${result.user.id}`);
+      return c.json(body, 201);
+    })
+    .get("/:id", scimValidator("query", ProjectionQuery), async (c) => {
+      const user = await getUser(deps, c.env, c.get("tenant"), c.req.param("id"));
+      c.header("ETag", versionTag(user.version));
+      return c.json(render(c, user, c.req.valid("query")));
+    })
+    .put("/:id", requireScimJson, async (c) => {
+      const result = await replaceUser(deps, c.env, c.get("tenant"), c.req.param("id"), c.get("body"));
+      written(c, result);
+      return c.json(render(c, result.user));
+    })
+    .patch("/:id", requireScimJson, async (c) => {
+      const result = await patchUser(deps, c.env, c.get("tenant"), c.req.param("id"), c.get("body"));
+      written(c, result);
+      return c.json(render(c, result.user));
+    })
+    .delete("/:id", async (c) => {
+      const result = await deleteUser(deps, c.env, c.get("tenant"), c.req.param("id"));
+      trace(c, result);
+      if (result.event) relayAfterResponse(c, deps, [result.event]);
+      return c.body(null, 204);
+    });
+}

@@ -1,7 +1,7 @@
 // Index-based paging (RFC 7644 §3.4.2.4). startIndex is 1-based; "A value less than 1 SHALL be
 // interpreted as 1"; a negative count "SHALL be interpreted as 0"; a count above the maximum is capped
 // (the RFC lets the service provider return fewer results than asked).
-import { invalidValue } from "./errors.ts";
+import { invalidValue } from "./scim-error.ts";
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;

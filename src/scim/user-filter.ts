@@ -7,7 +7,7 @@
 // (mobileForLookup), because a value that is not a number is not an error here, it just matches nothing.
 import { parse } from "scim2-parse-filter";
 import type { Filter } from "scim2-parse-filter";
-import { invalidFilter } from "./errors.ts";
+import { invalidFilter } from "./scim-error.ts";
 import { filterTextProblem } from "./filter-text.ts";
 
 export type FilterAttribute = "userName" | "externalId" | "id";

@@ -8,7 +8,7 @@
 // by patch-names.ts before scim-patch sees it, so none can walk into a built-in object.
 import { InvalidScimPatchOp, InvalidScimRemoveValue, NoTarget, ScimError as PatchLibraryError, scimPatch } from "scim-patch";
 import type { ScimPatchOperation, ScimResource } from "scim-patch";
-import { invalidPath, invalidSyntax, invalidValue, mutability, noTarget, tooMany } from "./errors.ts";
+import { invalidPath, invalidSyntax, invalidValue, mutability, noTarget, tooMany } from "./scim-error.ts";
 import { keysOf, pathProblem, valueKeyProblem } from "./patch-names.ts";
 import { ENTERPRISE_USER_SCHEMA, PATCH_OP_SCHEMA, USER_SCHEMA } from "./uris.ts";
 import {

@@ -2,7 +2,7 @@
 // Entra omits attributes that are null in the directory. Attributes outside TeleMessage's profile are kept
 // as sent (passthrough): rejecting one would block a whole provisioning cycle for that user.
 import { z } from "zod";
-import { invalidValue } from "./errors.ts";
+import { invalidValue } from "./scim-error.ts";
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from "./uris.ts";
 
 /** Entra ID sends booleans as JSON booleans or, in its legacy shape, as the strings "True"/"False". */

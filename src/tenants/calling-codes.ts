@@ -1,9 +1,16 @@
 // The optional list of country calling codes a tenant's mobile numbers may have (`callingCodes: ["1"]`).
-// With it, a number under any other code is refused with a hint (src/scim/mobile.ts): a US number typed
+// With it, a number under any other code is refused with a hint (src/users/mobile-number.ts): a US number typed
 // without its leading 1 is very often a possible number of another country, and the core would archive the
 // wrong line. Each code must be a real ITU-T E.164 country calling code.
+import metadata from "libphonenumber-js/min/metadata";
 import { z } from "zod";
-import { isCallingCode } from "../scim/mobile.ts";
+
+/**
+ * Whether `code` is an ITU-T E.164 country calling code (1, 44, 852, ...), by libphonenumber's metadata (the
+ * same data users/mobile-number.ts checks numbers with). Here rather than there: the record format
+ * (record.ts) validates with it, and tenants/ imports nothing of the Worker's higher floors.
+ */
+export const isCallingCode = (code: string): boolean => metadata.country_calling_codes[code] !== undefined;
 
 export const CallingCodes = z
   .array(

@@ -5,7 +5,7 @@
 //
 // Refusals are TenantCommandError with a code the CLI maps to its exit status and --json output.
 import type { z } from "zod";
-import { mintSecretToken, sha256Hex } from "../auth/secret-token.ts";
+import { mintSecretToken, sha256Hex } from "./secret-token.ts";
 import { editManagers, isManagerEdit, ManagerEditError, type ManagerChange, type ManagerEdit, type ManagerRename } from "./manager-edits.ts";
 import type { ManagerUsers } from "./manager-users.ts";
 import { TENANT_KEY_PREFIX, TenantId, TenantRecord, parseStoredRecord, tenantKey, type AuthMode } from "./record.ts";

@@ -9,7 +9,18 @@ import { z } from "zod";
 import { ManagerList, managerNamed, managersOf } from "./managers.ts";
 import { CallingCodes } from "./calling-codes.ts";
 
-export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * A GUID's text (8-4-4-4-12 hex digits) as a regular-expression source without anchors, for the patterns
+ * built from it: the token's issuer (auth/entra-token.ts, either case) and the secret token
+ * (secret-token.ts, lower case, as minted). One definition, so the three cannot drift apart.
+ */
+export function guidPatternSource(anyCase: boolean): string {
+  const hex = anyCase ? "[0-9a-fA-F]" : "[0-9a-f]";
+  return [8, 4, 4, 4, 12].map((digits) => `${hex}{${digits}}`).join("-");
+}
+
+/** An Entra tenant id, in either case. */
+export const GUID_PATTERN = new RegExp(`^${guidPatternSource(true)}$`);
 
 export const TenantId = z
   .string()

@@ -1,7 +1,7 @@
 // The allow-list's storage port: Workers KV seen as text values under string keys. The account managers'
 // commands (commands.ts) work against this and nothing else, so the same code runs on the local KV and on
-// Cloudflare through wrangler (src/cli/wrangler-kv-store.ts), on a Worker's KV binding
-// (kv-binding-store.ts) and in memory (memory-store.ts). One contract test suite holds them all to the
+// Cloudflare through wrangler (src/tools/wrangler/kv-store.ts), on a Worker's KV binding
+// (test/support/kv-binding-store.ts) and in memory (test/support/memory-store.ts). One contract test suite holds them all to the
 // same behaviour (test/support/tenant-store-contract.ts).
 //
 // KV has no compare-and-set: two people editing the same tenant at once means the last write wins.

@@ -1,10 +1,10 @@
 // The change event a write records in the outbox, and the body later posted to the TeleMessage core:
 // the full current state with its version (state, not a diff), so the core can ignore anything at or
 // below a version it already has.
-import type { ChangeType, NewChangeEventRow, UserRow } from "../db/schema.ts";
+import { CORE_EVENT_SCHEMA_VERSION, type ChangeType, type CoreEvent } from "../core-event.ts";
+import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
 import type { Tenant } from "./tenant.ts";
-
-export const EVENT_SCHEMA_VERSION = 1;
+import { workEmailOf } from "./work-email.ts";
 
 export function changeTypeOf(before: UserRow | undefined, after: UserRow | undefined): ChangeType {
   if (!before) return "user.created";
@@ -14,26 +14,13 @@ export function changeTypeOf(before: UserRow | undefined, after: UserRow | undef
   return "user.updated";
 }
 
-/**
- * The work e-mail: the entry typed "work". Only when no entry has a type at all (a client that does not
- * type its e-mails) does the primary or first one stand in; a user whose work e-mail was cleared but who
- * keeps a typed other e-mail has none, and the core is told so (null).
- */
-function workEmail(resource: Record<string, unknown>): string | null {
-  const emails = Array.isArray(resource.emails) ? (resource.emails as Record<string, unknown>[]) : [];
-  const typed = emails.some((e) => typeof e?.type === "string");
-  const isWork = (e: Record<string, unknown>) => typeof e?.type === "string" && e.type.trim().toLowerCase() === "work";
-  const pick = typed ? emails.find(isWork) : (emails.find((e) => e?.primary === true) ?? emails[0]);
-  return typeof pick?.value === "string" ? pick.value : null;
-}
-
 const text = (v: unknown) => (typeof v === "string" ? v : null);
 
 /** The person-identifying part of a user: who holds the number, as far as the gateway can tell. */
 function holderOf(resource: Record<string, unknown>): string {
   const name = (resource.name ?? {}) as Record<string, unknown>;
   const fold = (v: unknown) => (typeof v === "string" ? v.trim().toLowerCase() : null);
-  return JSON.stringify([fold(name.givenName), fold(name.familyName), fold(name.formatted), fold(workEmail(resource))]);
+  return JSON.stringify([fold(name.givenName), fold(name.familyName), fold(name.formatted), fold(workEmailOf(resource))]);
 }
 
 /**
@@ -44,7 +31,11 @@ function holderOf(resource: Record<string, unknown>): string {
 export const isPossibleNewHolder = (before: UserRow, after: UserRow): boolean =>
   !before.active && after.active && holderOf(before.resource) !== holderOf(after.resource);
 
-/** `previous` is the user before an update, for the possibleNewHolder flag. */
+/**
+ * The outbox row of a change, whose payload is the contract's CoreEvent (src/core-event.ts): a field the
+ * contract renames or retypes fails to compile here. `previous` is the user before an update, for the
+ * possibleNewHolder flag.
+ */
 export function buildChangeEvent(
   id: string,
   type: ChangeType,
@@ -52,39 +43,31 @@ export function buildChangeEvent(
   tenant: Tenant,
   occurredAt: string,
   previous?: UserRow,
-): NewChangeEventRow {
+): NewChangeEventRow & { payload: CoreEvent } {
   const name = (user.resource.name ?? {}) as Record<string, unknown>;
-  return {
-    id,
-    tenantId: tenant.tenantId,
-    userId: user.id,
+  const payload: CoreEvent = {
+    schemaVersion: CORE_EVENT_SCHEMA_VERSION,
+    eventId: id,
     type,
-    version: user.version,
     occurredAt,
-    state: "pending",
-    payload: {
-      schemaVersion: EVENT_SCHEMA_VERSION,
-      eventId: id,
-      type,
-      occurredAt,
-      tenantId: tenant.tenantId,
-      accountId: tenant.record.accountId,
-      manager: user.manager,
-      userId: user.id,
-      mobile: user.mobile,
-      version: user.version,
-      ...(previous && type === "user.reactivated" && isPossibleNewHolder(previous, user) ? { possibleNewHolder: true } : {}),
-      user: {
-        userName: user.userName,
-        externalId: user.externalId,
-        active: type === "user.deleted" ? false : user.active,
-        deleted: type === "user.deleted",
-        displayName: text(user.resource.displayName),
-        givenName: text(name.givenName),
-        familyName: text(name.familyName),
-        formattedName: text(name.formatted),
-        workEmail: workEmail(user.resource),
-      },
+    tenantId: tenant.tenantId,
+    accountId: tenant.record.accountId,
+    manager: user.manager,
+    userId: user.id,
+    mobile: user.mobile,
+    version: user.version,
+    ...(previous && type === "user.reactivated" && isPossibleNewHolder(previous, user) ? { possibleNewHolder: true } : {}),
+    user: {
+      userName: user.userName,
+      externalId: user.externalId,
+      active: type === "user.deleted" ? false : user.active,
+      deleted: type === "user.deleted",
+      displayName: text(user.resource.displayName),
+      givenName: text(name.givenName),
+      familyName: text(name.familyName),
+      formattedName: text(name.formatted),
+      workEmail: workEmailOf(user.resource),
     },
   };
+  return { id, tenantId: tenant.tenantId, userId: user.id, type, version: user.version, occurredAt, state: "pending", payload };
 }

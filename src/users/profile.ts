@@ -2,8 +2,8 @@
 // number in international format (its canonical digits are the uniqueness and matching key; with the
 // tenant's own country codes when its record lists them), and displayName names a company manager from the
 // tenant's allow-list record when the record lists them (manager-rules.ts decides which).
-import { invalidValue } from "../scim/errors.ts";
-import { canonicalMobile } from "../scim/mobile.ts";
+import { invalidValue } from "../scim/scim-error.ts";
+import { canonicalMobile } from "./mobile-number.ts";
 import { managersOf } from "../tenants/managers.ts";
 import { assignManager } from "./manager-rules.ts";
 import type { Tenant } from "./tenant.ts";

@@ -1,28 +1,29 @@
 // The read use cases: one user by id, and the filtered, paged list Entra uses to match users.
 import type { UserRow } from "../db/schema.ts";
 import { findUserById, findUsers, type UserMatch } from "../db/user-store.ts";
-import { mobileForLookup } from "../scim/mobile.ts";
+import { mobileForLookup } from "./mobile-number.ts";
 import type { Page } from "../scim/paging.ts";
 import type { UserCriterion } from "../scim/user-filter.ts";
-import type { UserDeps } from "./deps.ts";
+import type { Deps, StorageEnv } from "../deps.ts";
 import type { Tenant } from "./tenant.ts";
-import { userNotFound } from "./write-user.ts";
+import { userNotFound } from "./user-not-found.ts";
 
-export async function getUser(deps: UserDeps, tenant: Tenant, id: string): Promise<UserRow> {
-  const user = await findUserById(deps.db, tenant.tenantId, id);
+export async function getUser(deps: Deps, env: StorageEnv, tenant: Tenant, id: string): Promise<UserRow> {
+  const user = await findUserById(deps.database(env, tenant.tenantId), tenant.tenantId, id);
   if (!user) throw userNotFound();
   return user;
 }
 
 export async function listUsers(
-  deps: UserDeps,
+  deps: Deps,
+  env: StorageEnv,
   tenant: Tenant,
   criteria: UserCriterion[],
   page: Page,
 ): Promise<{ total: number; rows: UserRow[] }> {
   const matches = toMatches(criteria);
   if (!matches) return { total: 0, rows: [] };
-  return findUsers(deps.db, tenant.tenantId, matches, page.startIndex - 1, page.count);
+  return findUsers(deps.database(env, tenant.tenantId), tenant.tenantId, matches, page.startIndex - 1, page.count);
 }
 
 /**

@@ -7,7 +7,8 @@
 // §3.3: the service provider returns the resource as it was created), and the request log names what was
 // left out. A profile that alone exceeds the cap (an absurd externalId, say) is refused: nothing legitimate
 // comes near it, and storing it would defeat the bound.
-import { invalidValue } from "../scim/errors.ts";
+import { invalidValue } from "../scim/scim-error.ts";
+import { workEmailIndex } from "./work-email.ts";
 
 export const MAX_STORED_BYTES = 8 * 1024;
 
@@ -66,18 +67,6 @@ function unitsOf(resource: Record<string, unknown>): Unit[] {
     }
   }
   return units;
-}
-
-/**
- * The e-mail the core receives as workEmail (src/users/change-event.ts picks the same one): the first of
- * type "work", else the first primary one, else the first.
- */
-export function workEmailIndex(emails: unknown[]): number {
-  const is = (test: (e: Record<string, unknown>) => boolean) => emails.findIndex((e) => isObject(e) && test(e));
-  const work = is((e) => e.type === "work");
-  if (work >= 0) return work;
-  const primary = is((e) => e.primary === true);
-  return primary >= 0 ? primary : 0;
 }
 
 function dropAttribute(resource: Record<string, unknown>, key: string): void {

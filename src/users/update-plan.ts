@@ -2,7 +2,7 @@
 // manager's user, or no change), or the resource and columns to store. Pure; write-user.ts runs it inside
 // its version-checked retry loop, so every attempt decides on the user as it is then.
 import type { UserRow } from "../db/schema.ts";
-import { invalidValue } from "../scim/errors.ts";
+import { invalidValue } from "../scim/scim-error.ts";
 import { isSameResource } from "../scim/user-patch.ts";
 import { managersOf } from "../tenants/managers.ts";
 import { assignOnUpdate, keepStored, namesManager, ownerOf, type ManagerScope, type WriteNotes } from "./manager-rules.ts";

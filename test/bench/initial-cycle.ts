@@ -1,5 +1,5 @@
 // The end-to-end line: Entra's initial provisioning cycle against the gateway. When issue 4's simulator
-// (src/sim/run-simulation.ts) is present, it plays the cycle (Test Connection, lookup then create per user,
+// (src/tools/entra-sim/run-simulation.ts) is present, it plays the cycle (Test Connection, lookup then create per user,
 // then its read-back check); otherwise a minimal driver here does the cycle itself: for each assigned user,
 // look the user up by the matching attribute (userName = mobile) and create it when nobody is found, with
 // a fixed number of users in flight. Either way, every status a healthy gateway should never answer counts.
@@ -56,7 +56,7 @@ export async function runInitialCycle(options: {
   return { driver: "minimal initial-cycle driver (test/bench/initial-cycle.ts)", users: options.users, requests, seconds, rps: requests / seconds, statuses, unexpected };
 }
 
-const SIMULATOR = join(ROOT, "src/sim/run-simulation.ts");
+const SIMULATOR = join(ROOT, "src/tools/entra-sim/run-simulation.ts");
 
 type SimulatorSummary = {
   ok: boolean;
@@ -95,7 +95,7 @@ export async function runSimulatorCycle(options: {
   const initial = summary.cycleReports[0] ?? { users: 0, requests: 0, ms: Number.NaN };
   const seconds = initial.ms / 1000;
   return {
-    driver: "issue 4's Entra simulator (src/sim/run-simulation.ts), initial cycle; statuses include its Test Connection and read-back",
+    driver: "issue 4's Entra simulator (src/tools/entra-sim/run-simulation.ts), initial cycle; statuses include its Test Connection and read-back",
     users: initial.users,
     requests: initial.requests,
     seconds,

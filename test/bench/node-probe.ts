@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { parse } from "smol-toml";
 import type { JWK } from "jose";
 import { createApp } from "../../src/app.ts";
-import { signDevToken } from "../../src/cli/dev-token.ts";
+import { testDeps } from "../support/deps.ts";
+import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { listResponse } from "../../src/scim/user-resource.ts";
 import { ROOT } from "./workers.ts";
 
@@ -22,18 +23,18 @@ const record = JSON.stringify({ accountId: "TM-BENCH", name: "Bench", managers: 
 const env = {
   ...vars,
   TENANTS: { get: async () => record },
-  TENANT_RATE_LIMIT: { limit: async () => ({ success: true }) },
+  TENANT_RATE_LIMIT_LEASES: { limit: async () => ({ success: true }) },
   DB: {}, // a Drizzle handle is made for it, never queried: the probe's GUID cannot be a number
 } as unknown as Env;
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-const jwk = JSON.parse(readFileSync(join(ROOT, "src/cli/dev-signing-key.json"), "utf8")) as JWK;
+const jwk = JSON.parse(readFileSync(join(ROOT, "src/tools/dev/dev-signing-key.json"), "utf8")) as JWK;
 const token = await signDevToken({ jwk, tenantId: TENANT });
 const url = `https://gateway.example/scim/v2/Users?filter=userName+eq+%22${crypto.randomUUID()}%22`;
 const headers = { Authorization: `Bearer ${token}` };
 const EMPTY = listResponse([], 0, 1);
 
 let logged = 0;
-const app = createApp({ log: (line) => void (logged += line.length) });
+const app = createApp(testDeps({ log: (fields) => void (logged += JSON.stringify(fields).length) }));
 const sides: Record<string, () => Promise<Response>> = {
   bare: async () => {
     const request = new Request(url, { headers });

@@ -7,7 +7,7 @@
 // made under the same machine load. Ends with an Entra-style initial cycle, the table, results/latest.*
 // and results/chart.svg. --check exits 1 when a budget of issue 5 §2 is missed.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { parseCommandLine } from "../../src/cli/command-line.ts";
+import { parseCommandLine } from "../../src/tools/command-line.ts";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchCases, type Case, type World } from "./cases.ts";

@@ -5,7 +5,7 @@
 //  - duplicated: a (tenant, user, version) or an Idempotency-Key the core applied more than once.
 //  - unsettled: change events neither delivered nor skipped.
 import type { Miniflare } from "miniflare";
-import type { CoreEmulator } from "../../src/outbox/core-emulator.ts";
+import type { CoreEmulator } from "../../src/tools/dev/core-emulator.ts";
 
 type D1 = Awaited<ReturnType<Miniflare["getD1Database"]>>;
 

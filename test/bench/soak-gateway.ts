@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { createCoreEmulator, type CoreEmulator } from "../../src/outbox/core-emulator.ts";
+import { createCoreEmulator, type CoreEmulator } from "../../src/tools/dev/core-emulator.ts";
 import { readWranglerToml } from "../support/wrangler-environments.ts";
 
 export type Core = { emulator: CoreEmulator; url: string; token: string; server: Server };
 
-/** The core emulator (src/outbox/core-emulator.ts) behind a Node http server on 127.0.0.1, any free port. */
+/** The core emulator (src/tools/dev/core-emulator.ts) behind a Node http server on 127.0.0.1, any free port. */
 export async function startCore(token: string): Promise<Core> {
   const emulator = createCoreEmulator({ token });
   const toRequest = (req: IncomingMessage, body: Buffer, base: string): Request => {
@@ -52,7 +52,7 @@ export type SoakGateway = {
   kv: Awaited<ReturnType<Miniflare["getKVNamespace"]>>;
   worker: Awaited<ReturnType<Miniflare["getWorker"]>>;
   persist: string;
-  /** The per-tenant limit in force (binding calls per period, each worth REQUESTS_PER_CALL requests) and where it came from. */
+  /** The per-tenant limit in force (binding calls per period, each a lease of REQUESTS_PER_LEASE requests) and where it came from. */
   rateLimit: { limit: number; period: number; source: "wrangler.toml" | "--rate-limit" };
   logLines: { count: number; errors: string[] };
 };
@@ -64,7 +64,7 @@ export async function startSoakGateway(
 ): Promise<SoakGateway> {
   const config = readWranglerToml();
   const persist = mkdtempSync(join(tmpdir(), "tm-soak-"));
-  const configured = config.ratelimits?.find((r) => r.name === "TENANT_RATE_LIMIT");
+  const configured = config.ratelimits?.find((r) => r.name === "TENANT_RATE_LIMIT_LEASES");
   const period = configured?.simple.period ?? 60;
   const rateLimit = options.rateLimit
     ? { limit: options.rateLimit, period, source: "--rate-limit" as const }

@@ -4,7 +4,7 @@
 // Issue 6 §4: sustained load well above Entra's pace from several tenants at once, on the real bundle
 // running on workerd, with forwarding really running (queue consumer -> core emulator in this process), for
 // a few minutes; then the outbox must settle and the core must hold exactly what D1 holds, each change
-// applied at most once. Each tenant runs the Entra sync-cycle simulator (src/sim/run-simulation.ts) in
+// applied at most once. Each tenant runs the Entra sync-cycle simulator (src/tools/entra-sim/run-simulation.ts) in
 // rounds (Test Connection, an initial cycle reconciling every user, incremental cycles of realistic
 // changes, a full read-back) until the time is up; the same seed each round, so round n+1's initial cycle
 // undoes round n's changes (re-creating deleted users, renaming back) before the same changes come again.
@@ -18,9 +18,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { JWK } from "jose";
-import { signDevToken } from "../../src/cli/dev-token.ts";
-import { REQUESTS_PER_CALL } from "../../src/http/tenant-rate-limit.ts";
-import { runSimulation, type SimulationSummary } from "../../src/sim/run-simulation.ts";
+import { signDevToken } from "../../src/tools/dev/dev-token.ts";
+import { REQUESTS_PER_LEASE } from "../../src/http/tenant-rate-limit.ts";
+import { runSimulation, type SimulationSummary } from "../../src/tools/entra-sim/run-simulation.ts";
 import { migrationStatements } from "./migrations.ts";
 import { startCore, startSoakGateway, stopSoak, type Core, type SoakGateway } from "./soak-gateway.ts";
 import { checkCore, percentile, type CoreCheck } from "./soak-check.ts";
@@ -82,10 +82,10 @@ async function main(): Promise<number> {
     core = await startCore(CORE_TOKEN);
     gateway = await startSoakGateway(bundle.path, core, { rateLimit: opts.rateLimit, maxBatchTimeoutSeconds: 0.5 });
     const gw = gateway;
-    log(`gateway on ${gw.url.origin} (workerd), core emulator on ${core.url}; rate limit ${gw.rateLimit.limit * REQUESTS_PER_CALL} requests/${gw.rateLimit.period}s per tenant (${gw.rateLimit.limit} binding calls, ${gw.rateLimit.source})`);
+    log(`gateway on ${gw.url.origin} (workerd), core emulator on ${core.url}; rate limit ${gw.rateLimit.limit * REQUESTS_PER_LEASE} requests/${gw.rateLimit.period}s per tenant (${gw.rateLimit.limit} leases, ${gw.rateLimit.source})`);
 
     await gw.db.batch(migrationStatements().map((sql) => gw.db.prepare(sql)));
-    const jwk = JSON.parse(readFileSync(join(ROOT, "src/cli/dev-signing-key.json"), "utf8")) as JWK;
+    const jwk = JSON.parse(readFileSync(join(ROOT, "src/tools/dev/dev-signing-key.json"), "utf8")) as JWK;
     const tenants: { id: string; token: string }[] = [];
     for (let k = 0; k < opts.tenants; k++) {
       const id = tenantIdOf(k);
@@ -262,7 +262,7 @@ function renderMarkdown(r: {
     ["command", `\`${r.command}\``],
     ["date", r.date],
     ["result", r.ok ? "PASS" : `FAIL: ${r.failures.join("; ")}`],
-    ["per-tenant rate limit", `${r.rateLimit.limit * REQUESTS_PER_CALL} requests / ${r.rateLimit.period} s (${r.rateLimit.limit} binding calls of ${REQUESTS_PER_CALL}; ${r.rateLimit.source})`],
+    ["per-tenant rate limit", `${r.rateLimit.limit * REQUESTS_PER_LEASE} requests / ${r.rateLimit.period} s (${r.rateLimit.limit} leases of ${REQUESTS_PER_LEASE}; ${r.rateLimit.source})`],
     ["load time", `${l.seconds} s, rounds per tenant ${l.rounds.join(", ")}`],
     ["requests", String(l.requests)],
     ["req/s (all tenants)", String(l.requestsPerSecond)],

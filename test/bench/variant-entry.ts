@@ -25,7 +25,7 @@ export default {
     }
     if (variants.has("hono-floor")) return honoFloor.fetch(request, env, ctx);
     if (variants.has("bare-floor")) return Response.json(EMPTY_LIST);
-    const adjusted = variants.has("no-ratelimit") ? { ...env, TENANT_RATE_LIMIT: allowAll } : env;
+    const adjusted = variants.has("no-ratelimit") ? { ...env, TENANT_RATE_LIMIT_LEASES: allowAll } : env;
     return gateway.fetch(request, adjusted, ctx);
   },
 } satisfies ExportedHandler<Env>;

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JWK } from "jose";
-import { signDevToken } from "../../src/cli/dev-token.ts";
+import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { createBody, type World } from "./cases.ts";
 import { migrationStatements } from "./migrations.ts";
 import { benchTenantId, DELETE_POOL_SERIES, mobile, readTemplate, seedUsers, SEEDED_SERIES, type UserTemplate } from "./seed.ts";
@@ -18,7 +18,7 @@ export type Sizes = { main: number; small: number; ten: number };
 
 /** Development tokens (what `npm run token` mints, Entra's claims) for every bench tenant. */
 export async function tenantTokens(): Promise<Map<string, string>> {
-  const jwk = JSON.parse(readFileSync(join(ROOT, "src/cli/dev-signing-key.json"), "utf8")) as JWK;
+  const jwk = JSON.parse(readFileSync(join(ROOT, "src/tools/dev/dev-signing-key.json"), "utf8")) as JWK;
   const tokens = new Map<string, string>();
   for (const n of ALL_TENANTS) tokens.set(benchTenantId(n), await signDevToken({ jwk, tenantId: benchTenantId(n), expiresInSeconds: 4 * 3600 }));
   return tokens;

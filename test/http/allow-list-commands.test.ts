@@ -5,8 +5,9 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { testDeps } from "../support/deps.ts";
 import { addTenant, disableTenant, enableTenant, issueToken, removeTenant, revokeToken } from "../../src/tenants/commands.ts";
-import { createKvBindingStore } from "../../src/tenants/kv-binding-store.ts";
+import { createKvBindingStore } from "../support/kv-binding-store.ts";
 import { BASE, devToken, newTenantId } from "../support/gateway.ts";
 
 /** The longest the Worker may keep serving an allow-list answer it read before a change. */
@@ -14,7 +15,7 @@ const WORKER_CACHE_BOUND_MS = 10_000;
 
 function gateway() {
   let clock = Date.now();
-  const app = createApp({ auth: { now: () => clock } });
+  const app = createApp(testDeps({ now: () => new Date(clock) }));
   const get = async (token: string) => {
     const ctx = createExecutionContext();
     const res = await app.request(`${BASE}/Users?filter=userName+eq+%2211234567890%22`, { headers: { Authorization: `Bearer ${token}` } }, env, ctx);

@@ -3,10 +3,11 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { testDeps } from "../support/deps.ts";
 import { UNLISTED_TENANT_CACHE_MS } from "../../src/auth/require-tenant.ts";
 import { microsoft } from "../support/microsoft-keys.ts";
-import { createKeySource, type KeySource } from "../../src/auth/jwks-cache.ts";
-import { signDevToken } from "../../src/cli/dev-token.ts";
+import { createKeySource, type KeySource } from "../../src/auth/signing-keys.ts";
+import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { allowTenant, BASE, newTenantId } from "../support/gateway.ts";
 
 const production = () => ({ ...env, ...(JSON.parse(env.PRODUCTION_VARS) as Record<string, string>) });
@@ -23,7 +24,7 @@ describe("Entra-signed tokens under the production configuration", () => {
     const ms = await microsoft();
     const tenantId = newTenantId();
     await allowTenant(tenantId);
-    const app = createApp({ auth: { fetch: ms.fetch } });
+    const app = createApp(testDeps({ fetch: ms.fetch }));
     const token = await signDevToken({ jwk: ms.privateJwk, tenantId });
     expect((await get(app, token)).status).toBe(200);
     expect((await get(app, token)).status).toBe(200);
@@ -35,7 +36,7 @@ describe("Entra-signed tokens under the production configuration", () => {
     const forger = await microsoft();
     const tenantId = newTenantId();
     await allowTenant(tenantId);
-    const app = createApp({ auth: { fetch: ms.fetch } });
+    const app = createApp(testDeps({ fetch: ms.fetch }));
     const forged = await signDevToken({ jwk: forger.privateJwk, tenantId });
     expect((await get(app, forged)).status).toBe(401);
   });
@@ -47,7 +48,7 @@ describe("Entra-signed tokens under the production configuration", () => {
     const other = newTenantId();
     await allowTenant(tenantId);
     await allowTenant(other);
-    const app = createApp({ auth: { fetch: ms.fetch } });
+    const app = createApp(testDeps({ fetch: ms.fetch }));
     const token = await signDevToken({ jwk: ms.privateJwk, tenantId });
     expect((await get(app, token)).status).toBe(200); // now cached as verified
     const [header, payload, signature] = token.split(".");
@@ -63,7 +64,7 @@ describe("Entra-signed tokens under the production configuration", () => {
 describe("tenants that are not on the allow-list", () => {
   it("answer a genuine token with 403 'not approved', checked against Microsoft's common keys, never the tenant's", async () => {
     const ms = await microsoft();
-    const app = createApp({ auth: { fetch: ms.fetch } });
+    const app = createApp(testDeps({ fetch: ms.fetch }));
     const res = await get(app, await signDevToken({ jwk: ms.privateJwk, tenantId: newTenantId() }));
     expect(res.status).toBe(403);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/not approved/);
@@ -73,7 +74,7 @@ describe("tenants that are not on the allow-list", () => {
   it("cost one key fetch in all for a flood of forged tokens, each naming another tenant", async () => {
     const ms = await microsoft();
     const forger = await microsoft("forged-kid");
-    const app = createApp({ auth: { fetch: ms.fetch } });
+    const app = createApp(testDeps({ fetch: ms.fetch }));
     for (let i = 0; i < 20; i++) {
       const forged = await signDevToken({ jwk: i % 2 ? forger.privateJwk : { ...forger.privateJwk, kid: "ms-key-1" }, tenantId: newTenantId() });
       expect((await get(app, forged)).status).toBe(401);
@@ -85,7 +86,7 @@ describe("tenants that are not on the allow-list", () => {
     const ms = await microsoft();
     const tenantId = newTenantId();
     let clock = Date.now();
-    const app = createApp({ auth: { fetch: ms.fetch, now: () => clock } });
+    const app = createApp(testDeps({ fetch: ms.fetch, now: () => new Date(clock) }));
     const token = await signDevToken({ jwk: ms.privateJwk, tenantId });
     expect((await get(app, token)).status).toBe(403);
     await allowTenant(tenantId);
@@ -114,7 +115,7 @@ describe("verified-token cache", () => {
         return microsoftKeys.getKey(tenant, kid);
       },
     };
-    const app = createApp({ auth: { keys, now: () => clock } });
+    const app = createApp(testDeps({ now: () => new Date(clock) }), { auth: { keys } });
     const token = await signDevToken({ jwk: ms.privateJwk, tenantId, now: () => clock, expiresInSeconds: 60 });
     expect((await get(app, token)).status).toBe(200);
     expect((await get(app, token)).status).toBe(200);

@@ -4,9 +4,9 @@
 // user under the manager whose app has it in scope, active exactly when in scope.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { formatSummary } from "../../src/sim/report.ts";
-import { runAppsSimulation, type SimApp } from "../../src/sim/run-apps-simulation.ts";
-import type { SimDeps } from "../../src/sim/scim-client.ts";
+import { formatSummary } from "../../src/tools/entra-sim/report.ts";
+import { runAppsSimulation, type SimApp } from "../../src/tools/entra-sim/run-apps-simulation.ts";
+import type { SimDeps } from "../../src/tools/entra-sim/scim-client.ts";
 import { BASE, connectedTenant } from "../support/gateway.ts";
 
 const APPS: SimApp[] = [

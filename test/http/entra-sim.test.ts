@@ -3,9 +3,9 @@
 // the gateway holding exactly what the directory says.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { formatSummary } from "../../src/sim/report.ts";
-import { runSimulation, type ShapeOption } from "../../src/sim/run-simulation.ts";
-import type { SimDeps } from "../../src/sim/scim-client.ts";
+import { formatSummary } from "../../src/tools/entra-sim/report.ts";
+import { runSimulation, type ShapeOption } from "../../src/tools/entra-sim/run-simulation.ts";
+import type { SimDeps } from "../../src/tools/entra-sim/scim-client.ts";
 import { BASE, connectedTenant } from "../support/gateway.ts";
 
 const MANAGERS = ["Ann Manager", "Bob Boss"];

@@ -3,7 +3,7 @@
 // state at the core equals its state in D1. Seeded, so a failure replays exactly.
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
-import type { CoreEvent } from "../../src/outbox/core-event.ts";
+import type { CoreEvent } from "../../src/core-event.ts";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
 import { forwardingPipeline, seededRandom } from "../support/forwarding.ts";
 

@@ -3,7 +3,7 @@
 // sends, duplicates and reorders messages; the clock only moves when a test moves it.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { redriveSql } from "../../src/cli/outbox-queries.ts";
+import { redriveSql } from "../../src/tools/outbox/queries.ts";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
 import { CHANGE_QUEUE, eventRows, forwardingPipeline, type Forwarding } from "../support/forwarding.ts";
 

@@ -3,6 +3,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { linesInto, testDeps } from "../support/deps.ts";
 
 const brokenD1 = {
   prepare: () => {
@@ -22,7 +23,7 @@ describe("GET /health", () => {
 
   it("answers 503 when D1 fails, and logs the request with the D1 error class only", async () => {
     const lines: string[] = [];
-    const app = createApp({ log: (line) => lines.push(line) });
+    const app = createApp(testDeps({ log: linesInto(lines) }));
     const ctx = createExecutionContext();
     const res = await app.request("https://gateway.test/health", {}, { ...env, DB: brokenD1 }, ctx);
     await waitOnExecutionContext(ctx);

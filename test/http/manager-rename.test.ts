@@ -4,11 +4,11 @@
 // what wrangler does locally), against real local D1; the Worker's cron then forwards the events.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createManagerUsers, moveStatements, type ExecuteStatements } from "../../src/cli/manager-moves.ts";
+import { createManagerUsers, moveStatements, type ExecuteStatements } from "../../src/tools/tenants/manager-moves.ts";
 import type { UserRow } from "../../src/db/schema.ts";
-import { CoreEvent } from "../../src/outbox/core-event.ts";
+import { CoreEvent } from "../../src/core-event.ts";
 import { updateTenant } from "../../src/tenants/commands.ts";
-import { createKvBindingStore } from "../../src/tenants/kv-binding-store.ts";
+import { createKvBindingStore } from "../support/kv-binding-store.ts";
 import { tenantKey, type TenantRecord } from "../../src/tenants/record.ts";
 import { forwardingPipeline } from "../support/forwarding.ts";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";

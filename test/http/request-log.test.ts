@@ -1,13 +1,14 @@
 // Section 8: one structured line per request, with no phone number, e-mail or token in it.
 import { createExecutionContext, env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { allowTenant, BASE, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
+import { linesInto, testDeps } from "../support/deps.ts";
+import { allowTenant, BASE, call, connectedTenant, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
 
 describe("request log", () => {
   it("writes one JSON line per request with id, tenant, route, status and duration, and no personal data", async () => {
     const lines: string[] = [];
-    const app = createApp({ log: (line) => lines.push(line) });
+    const app = createApp(testDeps({ log: linesInto(lines) }));
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     const token = await devToken(tenantId);
@@ -33,12 +34,35 @@ describe("request log", () => {
 
   it("records the precise reason for a refused token in the log only", async () => {
     const lines: string[] = [];
-    const app = createApp({ log: (line) => lines.push(line) });
+    const app = createApp(testDeps({ log: linesInto(lines) }));
     const res = await app.request(`${BASE}/Users`, { headers: { Authorization: "Bearer eyJhbGciOiJub25lIn0.e30." } }, env, createExecutionContext());
     expect(res.status).toBe(401);
     const body = await res.text();
     const line = JSON.parse(lines[0] ?? "{}");
     expect(line.authFailure).toBeTruthy();
     expect(body).not.toContain(line.authFailure);
+  });
+});
+
+describe("the request line in Workers Logs", () => {
+  it("is filed by its level: the deployed Worker writes a 401 with console.warn and a 200 with console.log", async () => {
+    const seen: [string, Record<string, unknown>][] = [];
+    for (const method of ["log", "warn", "error"] as const) {
+      vi.spyOn(console, method).mockImplementation((line: unknown) => {
+        const fields = JSON.parse(String(line)) as Record<string, unknown>;
+        if (fields.msg === "request") seen.push([method, fields]);
+      });
+    }
+    try {
+      const { scim } = await connectedTenant();
+      expect((await call("GET", "/Users", { token: "not-a-token" })).status).toBe(401);
+      expect((await scim("GET", "/Users?count=0")).status).toBe(200);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(seen.map(([method, fields]) => [method, fields.level, fields.status])).toEqual([
+      ["warn", "warn", 401],
+      ["log", "info", 200],
+    ]);
   });
 });

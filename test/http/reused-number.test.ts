@@ -1,7 +1,7 @@
 // Issue 12 §6: a number reassigned to a new person. Entra matches the new person to the old, disabled user
 // by userName and re-enables it under the same userId; the event says the holder may be new.
 import { describe, expect, it } from "vitest";
-import { CoreEvent } from "../../src/outbox/core-event.ts";
+import { CoreEvent } from "../../src/core-event.ts";
 import { forwardingPipeline } from "../support/forwarding.ts";
 import { allowTenant, connectedTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
 import { eventsOf, patchOf } from "../support/managers.ts";

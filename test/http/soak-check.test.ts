@@ -2,7 +2,7 @@
 // forwarding that worked, and it reports loss and duplication when the core's view says so.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createCoreEmulator, type CoreEmulator } from "../../src/outbox/core-emulator.ts";
+import { createCoreEmulator, type CoreEmulator } from "../../src/tools/dev/core-emulator.ts";
 import { checkCore } from "../bench/soak-check.ts";
 import { forwardingPipeline } from "../support/forwarding.ts";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";

@@ -7,8 +7,9 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { testDeps } from "../support/deps.ts";
 import { microsoft } from "../support/microsoft-keys.ts";
-import { signDevToken } from "../../src/cli/dev-token.ts";
+import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { countingD1, countingKv, emptyCounts, type D1Counts } from "../bench/counting-d1.ts";
 import { allowTenant, BASE, entraUser, newTenantId } from "../support/gateway.ts";
 
@@ -34,7 +35,7 @@ async function setUp() {
   // The production [vars]: no development key is trusted, so the token's keys must be fetched.
   const production = JSON.parse(env.PRODUCTION_VARS) as Record<string, string>;
   const counted = { ...env, ...production, DB: countingD1(env.DB, () => d1.counts), TENANTS: countingKv(env.TENANTS, kv) };
-  const app = createApp({ auth: { fetch: ms.fetch } });
+  const app = createApp(testDeps({ fetch: ms.fetch }));
   const send = async (method: string, path: string, body?: unknown) => {
     d1.counts = emptyCounts();
     kv.kvGets = 0;

@@ -3,6 +3,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { linesInto, testDeps } from "../support/deps.ts";
 import { allowTenant, BASE, devToken, entraUser, newTenantId } from "../support/gateway.ts";
 
 /** The real D1 binding, except that batches fail the way D1 does when it is overloaded. */
@@ -22,7 +23,7 @@ const d1FailingBatches = (db: D1Database): D1Database =>
 describe("storage failures", () => {
   it("answers 503 with Retry-After and a generic detail, and writes nothing", async () => {
     const lines: string[] = [];
-    const app = createApp({ log: (line) => lines.push(line) });
+    const app = createApp(testDeps({ log: linesInto(lines) }));
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     const ctx = createExecutionContext();
@@ -64,7 +65,7 @@ describe("read failures", () => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const res = await createApp().request(
+    const res = await createApp(testDeps()).request(
       `${BASE}/Users?filter=userName+eq+%2211234567890%22`,
       { headers: { Authorization: `Bearer ${await devToken(tenantId)}` } },
       { ...env, DB: broken },

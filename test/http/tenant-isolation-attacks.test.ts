@@ -6,6 +6,7 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { linesInto, testDeps } from "../support/deps.ts";
 import { expectBuiltinsUntouched } from "../support/builtins.ts";
 import { allowTenant, call, connectedTenant, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
 import { growingLengths, hostileFilters, hostilePatches } from "../support/hostile-text.ts";
@@ -182,7 +183,7 @@ describe("a hostile tenant cannot fill the shared database (issue 11 §3)", () =
   /** The attacker's calls go through an app whose request log the test reads. */
   async function loggedAttacker() {
     const lines: string[] = [];
-    const app = createApp({ log: (line) => lines.push(line) });
+    const app = createApp(testDeps({ log: linesInto(lines) }));
     const { attacker, victim } = await twoTenants();
     const token = await devToken(attacker.tenantId);
     const send = async (method: string, path: string, body?: unknown) => {

@@ -6,12 +6,13 @@ import { createExecutionContext, createScheduledController, env, waitOnExecution
 import { SignJWT, importJWK, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { testDeps } from "../support/deps.ts";
 import { ENTRA_PROVISIONING_APP_ID, NON_GALLERY_AUDIENCE, entraIssuer } from "../../src/auth/entra-token.ts";
-import { createKeySource, type KeySource } from "../../src/auth/jwks-cache.ts";
+import { createKeySource, type KeySource } from "../../src/auth/signing-keys.ts";
 import { UNLISTED_TENANT_CACHE_MS } from "../../src/auth/require-tenant.ts";
-import { mintSecretToken, sha256Hex } from "../../src/auth/secret-token.ts";
-import devKey from "../../src/cli/dev-signing-key.json";
-import { DEV_KID, signDevToken } from "../../src/cli/dev-token.ts";
+import { mintSecretToken, sha256Hex } from "../../src/tenants/secret-token.ts";
+import devKey from "../../src/tools/dev/dev-signing-key.json";
+import { DEV_KID, signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { tenantKey } from "../../src/tenants/record.ts";
 import { CHANGE_QUEUE, forwardingPipeline } from "../support/forwarding.ts";
 import { allowTenant, BASE, call, devToken, entraUser, newTenantId } from "../support/gateway.ts";
@@ -75,7 +76,7 @@ describe("unauthenticated traffic (issue 11 section 4)", () => {
   it("a flood of forged tokens naming 1,200 made-up tenants costs one KV read per id per 30 s and never evicts a listed tenant", async () => {
     const ms = await microsoft();
     let clock = Date.now();
-    const app = createApp({ log: quiet, auth: { fetch: ms.fetch, now: () => clock } });
+    const app = createApp(testDeps({ log: quiet, fetch: ms.fetch, now: () => new Date(clock) }));
     const { bindings, reads } = countingKv();
     const victim = newTenantId();
     await allowTenant(victim);
@@ -112,7 +113,7 @@ describe("unauthenticated traffic (issue 11 section 4)", () => {
 
   it("a flood of made-up secret tokens costs one KV read per id per 30 s, and the victim's own secret token still works", async () => {
     let clock = Date.now();
-    const app = createApp({ log: quiet, auth: { now: () => clock } });
+    const app = createApp(testDeps({ log: quiet, now: () => new Date(clock) }));
     const { bindings, reads } = countingKv();
     const victim = newTenantId();
     const victimToken = mintSecretToken(victim);
@@ -129,7 +130,7 @@ describe("unauthenticated traffic (issue 11 section 4)", () => {
 
   it("lets a tenant refused while unlisted in once approved, 30 s after the refusal at most", async () => {
     let clock = Date.now();
-    const app = createApp({ log: quiet, auth: { now: () => clock } });
+    const app = createApp(testDeps({ log: quiet, now: () => new Date(clock) }));
     const tenantId = newTenantId();
     const token = await devToken(tenantId);
     expect((await send(app, env, token)).status).toBe(403);
@@ -158,7 +159,7 @@ describe("token rules (issue 11 section 5)", () => {
 
   it("refuses a token verified before its tenant switched to secret-token mode, once the new record is read", async () => {
     let clock = Date.now();
-    const app = createApp({ log: quiet, auth: { now: () => clock } });
+    const app = createApp(testDeps({ log: quiet, now: () => new Date(clock) }));
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     const token = await devToken(tenantId);
@@ -215,7 +216,7 @@ describe("token rules (issue 11 section 5)", () => {
         return microsoftKeys.getKey(tenant, kid);
       },
     };
-    const app = createApp({ log: quiet, auth: { keys, now: () => clock } });
+    const app = createApp(testDeps({ log: quiet, now: () => new Date(clock) }), { auth: { keys } });
     const token = await signDevToken({ jwk: ms.privateJwk, tenantId, now: () => clock, expiresInSeconds: 60 });
     const expiry = (Math.floor(clock / 1000) + 60) * 1000; // exp, in milliseconds
     expect((await send(app, env, token)).status).toBe(200);
@@ -232,7 +233,7 @@ describe("token rules (issue 11 section 5)", () => {
 
   it("generates the request id itself: a client's X-Request-Id is neither echoed nor logged as ours", async () => {
     const lines: Record<string, unknown>[] = [];
-    const app = createApp({ log: (line) => lines.push(JSON.parse(line)) });
+    const app = createApp(testDeps({ log: (fields) => void lines.push(fields) }));
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     const token = await devToken(tenantId);
@@ -252,7 +253,7 @@ describe("token rules (issue 11 section 5)", () => {
     await allowTenant(tenantId);
     const other = newTenantId();
     await allowTenant(other);
-    const app = createApp({ log: quiet, auth: { fetch: ms.fetch } });
+    const app = createApp(testDeps({ log: quiet, fetch: ms.fetch }));
     const forgedWithDevKey = await devToken(tenantId);
     for (const environment of ["staging", "production"]) {
       // A deploy that kept the local [vars]' development key: anyone can sign with it (it is in the repository).
@@ -322,7 +323,7 @@ describe("our outage is never a 401 (issue 12 section 3)", () => {
       if (!up) throw new TypeError("fetch failed: network unreachable");
       return ms.fetch(input, init);
     }) as typeof globalThis.fetch;
-    const app = createApp({ log: quiet, auth: { fetch, now: () => clock } });
+    const app = createApp(testDeps({ log: quiet, fetch, now: () => new Date(clock) }));
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     return {

@@ -2,14 +2,15 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { linesInto, testDeps } from "../support/deps.ts";
 import { allowTenant, BASE, devToken, newTenantId } from "../support/gateway.ts";
 
 describe("per-tenant rate limit", () => {
   it("answers 429 with Retry-After past the limit, for that tenant only", async () => {
     const lines: string[] = [];
-    // One request per binding call, so every request reaches the binding (its limit here is 3 per 10 s).
-    const app = createApp({ log: (line) => lines.push(line), rateLimit: { requestsPerCall: 1 } });
-    const limited = { ...env, TENANT_RATE_LIMIT: env.TEST_LOW_RATE_LIMIT };
+    // A lease of one request, so every request reaches the binding (its limit here is 3 per 10 s).
+    const app = createApp(testDeps({ log: linesInto(lines) }), { rateLimit: { requestsPerLease: 1 } });
+    const limited = { ...env, TENANT_RATE_LIMIT_LEASES: env.TEST_LOW_RATE_LIMIT };
     const get = async (tenantId: string) => {
       const ctx = createExecutionContext();
       const res = await app.request(`${BASE}/Users`, { headers: { Authorization: `Bearer ${await devToken(tenantId)}` } }, limited, ctx);
@@ -31,17 +32,18 @@ describe("per-tenant rate limit", () => {
   });
 
   it("lets each successful binding call through for a lease of requests, and remembers a refusal briefly", async () => {
-    let clock = Date.UTC(2026, 10, 28, 12, 0, 0);
+    // The Worker's one clock (Deps): the token's checks read it too, so it starts at the token's time.
+    let clock = Date.now();
     let calls = 0;
     // The real binding (3 calls per 10 s), counted.
     const counting = { limit: (options: RateLimitOptions) => (calls++, env.TEST_LOW_RATE_LIMIT.limit(options)) } satisfies RateLimit;
-    const app = createApp({ rateLimit: { now: () => clock, requestsPerCall: 2 } });
+    const app = createApp(testDeps({ now: () => new Date(clock) }), { rateLimit: { requestsPerLease: 2 } });
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     const token = await devToken(tenantId);
     const get = async () => {
       const ctx = createExecutionContext();
-      const res = await app.request(`${BASE}/Users`, { headers: { Authorization: `Bearer ${token}` } }, { ...env, TENANT_RATE_LIMIT: counting }, ctx);
+      const res = await app.request(`${BASE}/Users`, { headers: { Authorization: `Bearer ${token}` } }, { ...env, TENANT_RATE_LIMIT_LEASES: counting }, ctx);
       await waitOnExecutionContext(ctx);
       return res.status;
     };
@@ -59,14 +61,14 @@ describe("per-tenant rate limit", () => {
   it("holds concurrent requests of one tenant to the binding's limit times the lease", async () => {
     let calls = 0;
     const counting = { limit: (options: RateLimitOptions) => (calls++, env.TEST_LOW_RATE_LIMIT.limit(options)) } satisfies RateLimit;
-    const app = createApp({ rateLimit: { requestsPerCall: 2 } });
+    const app = createApp(testDeps(), { rateLimit: { requestsPerLease: 2 } });
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     const token = await devToken(tenantId);
     const statuses = await Promise.all(
       Array.from({ length: 12 }, async () => {
         const ctx = createExecutionContext();
-        const res = await app.request(`${BASE}/Users?count=0`, { headers: { Authorization: `Bearer ${token}` } }, { ...env, TENANT_RATE_LIMIT: counting }, ctx);
+        const res = await app.request(`${BASE}/Users?count=0`, { headers: { Authorization: `Bearer ${token}` } }, { ...env, TENANT_RATE_LIMIT_LEASES: counting }, ctx);
         await waitOnExecutionContext(ctx);
         return res.status;
       }),

@@ -4,11 +4,12 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { testDeps } from "../support/deps.ts";
 import { allowTenant, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
 
 async function tracedGateway() {
   const lines: Record<string, unknown>[] = [];
-  const app = createApp({ log: (line) => lines.push(JSON.parse(line)) });
+  const app = createApp(testDeps({ log: (fields) => void lines.push(fields) }));
   const tenantId = newTenantId();
   await allowTenant(tenantId);
   const token = await devToken(tenantId);

@@ -2,7 +2,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { mintSecretToken, sha256Hex } from "../../src/auth/secret-token.ts";
+import { testDeps } from "../support/deps.ts";
+import { mintSecretToken, sha256Hex } from "../../src/tenants/secret-token.ts";
 import { allowTenant, BASE, call, devToken, newTenantId } from "../support/gateway.ts";
 import { microsoft } from "../support/microsoft-keys.ts";
 
@@ -63,7 +64,7 @@ describe("who may call /Users and /Groups", () => {
     await allowTenant(tenantId);
     const token = await devToken(tenantId);
     let clock = Date.now();
-    const app = createApp({ auth: { now: () => clock, tenantCacheMs: 5_000 } });
+    const app = createApp(testDeps({ now: () => new Date(clock) }), { auth: { tenantCacheMs: 5_000 } });
     const get = async () => {
       const ctx = createExecutionContext();
       const res = await app.request(`${BASE}/Users`, { headers: { Authorization: `Bearer ${token}` } }, env, ctx);
@@ -126,7 +127,7 @@ describe("the development signing key", () => {
     expect(production.TRUSTED_DEV_JWKS).toBe("");
     // Microsoft's key endpoint is unreachable here, so the injected fetch publishes a key set of its own:
     // the dev key's kid is in no Microsoft key set, so the token is wrong (401), not unverifiable (503).
-    const app = createApp({ auth: { fetch: (await microsoft()).fetch } });
+    const app = createApp(testDeps({ fetch: (await microsoft()).fetch }));
     const ctx = createExecutionContext();
     const res = await app.request(
       `${BASE}/Users`,

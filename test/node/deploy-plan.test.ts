@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { planDeploy, type WranglerConfig } from "../../src/cli/deploy-plan.ts";
+import { planDeploy, type WranglerConfig } from "../../src/tools/deploy/plan.ts";
 
 const repoConfig = parse(readFileSync("wrangler.toml", "utf8")) as WranglerConfig & Record<string, any>;
 

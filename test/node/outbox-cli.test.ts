@@ -1,4 +1,4 @@
-// `npm run outbox`, end to end: node runs src/cli/outbox.ts, which drives `wrangler d1 execute` against a
+// `npm run outbox`, end to end: node runs src/tools/outbox/main.ts, which drives `wrangler d1 execute` against a
 // real local D1 in a throwaway directory (its own copy of wrangler.toml and migrations, its own
 // --persist-to), never the developer's .wrangler state. Argument handling is checked without wrangler.
 import { spawnSync } from "node:child_process";
@@ -6,8 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXIT_USAGE, runOutboxCli } from "../../src/cli/outbox-cli.ts";
-import { d1Args } from "../../src/cli/wrangler-d1.ts";
+import { EXIT_USAGE, runOutboxCli } from "../../src/tools/outbox/cli.ts";
+import { d1Args } from "../../src/tools/wrangler/d1.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "outbox-cli-"));
@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" };
 const where = ["--persist-to", persistTo, "--config", config];
 const outbox = (...args: string[]) =>
-  spawnSync(process.execPath, [join(root, "src/cli/outbox.ts"), ...args, ...where], { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
+  spawnSync(process.execPath, [join(root, "src/tools/outbox/main.ts"), ...args, ...where], { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
 
 const TENANT_A = "0a0a0a0a-0000-4000-8000-00000000000a";
 const TENANT_B = "0b0b0b0b-0000-4000-8000-00000000000b";

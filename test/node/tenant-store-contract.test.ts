@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
-import { createWranglerKvStore } from "../../src/cli/wrangler-kv-store.ts";
-import { createMemoryStore } from "../../src/tenants/memory-store.ts";
+import { createWranglerKvStore } from "../../src/tools/wrangler/kv-store.ts";
+import { createMemoryStore } from "../support/memory-store.ts";
 import { describeTenantStoreContract } from "../support/tenant-store-contract.ts";
 
 const stateDirs: string[] = [];

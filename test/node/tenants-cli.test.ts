@@ -1,11 +1,11 @@
 // `npm run tenants`: the account managers' commands, run through the CLI's own argv handling against the
 // in-memory store (which keeps the same contract as the wrangler store; tenant-store-contract.test.ts).
 import { describe, expect, it } from "vitest";
-import { secretTokenMatches } from "../../src/auth/secret-token.ts";
-import { runTenantsCli, EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from "../../src/cli/tenants-cli.ts";
-import { PROPAGATION_NOTE } from "../../src/cli/tenants-help.ts";
-import type { WranglerTarget } from "../../src/cli/wrangler-kv-store.ts";
-import { createMemoryStore } from "../../src/tenants/memory-store.ts";
+import { secretTokenMatches } from "../../src/tenants/secret-token.ts";
+import { runTenantsCli, EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from "../../src/tools/tenants/cli.ts";
+import { PROPAGATION_NOTE } from "../../src/tools/tenants/help.ts";
+import type { WranglerTarget } from "../../src/tools/wrangler/kv-store.ts";
+import { createMemoryStore } from "../support/memory-store.ts";
 import { TenantRecord, tenantKey } from "../../src/tenants/record.ts";
 import type { TenantStore } from "../../src/tenants/store.ts";
 

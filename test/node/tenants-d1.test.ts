@@ -1,4 +1,4 @@
-// `npm run tenants -- update --rename-manager / --remove-manager` end to end: node runs src/cli/tenants.ts,
+// `npm run tenants -- update --rename-manager / --remove-manager` end to end: node runs src/tools/tenants/main.ts,
 // which writes the record through wrangler's KV and counts and moves the users through `wrangler d1
 // execute`, on a real local D1 and KV in a throwaway directory (its own wrangler.toml, migrations and
 // --persist-to), never the developer's .wrangler state.
@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CoreEvent } from "../../src/outbox/core-event.ts";
+import { CoreEvent } from "../../src/core-event.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "tenants-d1-"));
@@ -19,7 +19,7 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" }
 const where = ["--persist-to", persistTo, "--config", config];
 const TENANT = "d1d1d1d1-0000-4000-8000-0000000000d1";
 const tenants = (...args: string[]) =>
-  spawnSync(process.execPath, [join(root, "src/cli/tenants.ts"), ...args, ...where], { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
+  spawnSync(process.execPath, [join(root, "src/tools/tenants/main.ts"), ...args, ...where], { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
 const sql = (command: string) => {
   const result = spawnSync("wrangler", ["d1", "execute", "DB", "--local", ...where, "--json", "--command", command], { encoding: "utf8", env });
   expect(result.status, result.stderr).toBe(0);

@@ -2,10 +2,10 @@
 // many users stay behind, and country codes. The CLI's own argv handling against the in-memory store and a
 // recording stand-in for D1 (the real D1 side: test/http/manager-rename.test.ts, test/node/tenants-d1.test.ts).
 import { describe, expect, it } from "vitest";
-import { defaultGatewayHost, parseGatewayHost } from "../../src/cli/gateway-host.ts";
-import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, runTenantsCli } from "../../src/cli/tenants-cli.ts";
+import { defaultGatewayHost, parseGatewayHost } from "../../src/tools/tenants/gateway-host.ts";
+import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, runTenantsCli } from "../../src/tools/tenants/cli.ts";
 import type { ManagerUsers } from "../../src/tenants/manager-users.ts";
-import { createMemoryStore } from "../../src/tenants/memory-store.ts";
+import { createMemoryStore } from "../support/memory-store.ts";
 import { TenantRecord, tenantKey } from "../../src/tenants/record.ts";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";

@@ -1,4 +1,4 @@
-// The real `npm run tenants` entry point, end to end: node runs src/cli/tenants.ts, which drives wrangler
+// The real `npm run tenants` entry point, end to end: node runs src/tools/tenants/main.ts, which drives wrangler
 // against a real local KV in a throwaway state directory (never the developer's .wrangler/state).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -12,7 +12,7 @@ afterAll(() => rmSync(persistTo, { recursive: true, force: true }));
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" };
 const tenants = (...args: string[]) =>
-  spawnSync(process.execPath, ["src/cli/tenants.ts", ...args, "--persist-to", persistTo], { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
+  spawnSync(process.execPath, ["src/tools/tenants/main.ts", ...args, "--persist-to", persistTo], { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
 
 describe("npm run tenants on a real local KV", () => {
   it("writes the record under tenant:<lower-case GUID> where wrangler (and so the Worker) reads it", { timeout: 90_000 }, () => {

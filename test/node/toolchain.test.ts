@@ -65,7 +65,7 @@ describe("toolchain", () => {
   it("runs every script that executes TypeScript behind the Node version guard", () => {
     for (const [name, command] of Object.entries(pkg.scripts as Record<string, string>)) {
       if (name.startsWith("pre") || !/^node \S+\.ts\b/.test(command) && !/vitest/.test(command)) continue;
-      expect(pkg.scripts[`pre${name}`], `npm run ${name} needs a pre${name} guard`).toBe("node src/tools/require-node.mjs");
+      expect(pkg.scripts[`pre${name}`], `npm run ${name} needs a pre${name} guard`).toBe("node src/tools/dev/require-node.mjs");
     }
   });
 
@@ -77,14 +77,14 @@ describe("toolchain", () => {
     return major < 22 || (major === 22 && minor < 18);
   });
   it.skipIf(!olderNode)("the guard stops an older Node with what to do, before any .ts file is run", () => {
-    const run = spawnSync(olderNode as string, [join(root, "src/tools/require-node.mjs")], { encoding: "utf8" });
+    const run = spawnSync(olderNode as string, [join(root, "src/tools/dev/require-node.mjs")], { encoding: "utf8" });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/needs Node 22\.18 or newer.*npm found Node \d+/);
     expect(run.stderr).toMatch(/npm ci/);
   });
 
   it("the guard lets Node 22.18+ through silently (so `npm run -s token` prints only the token)", () => {
-    const run = spawnSync(process.execPath, [join(root, "src/tools/require-node.mjs")], { encoding: "utf8" });
+    const run = spawnSync(process.execPath, [join(root, "src/tools/dev/require-node.mjs")], { encoding: "utf8" });
     expect(run.status).toBe(0);
     expect(run.stdout + run.stderr).toBe("");
   });

@@ -4,7 +4,7 @@
 // (at least 50 requests/s per tenant), and a CPU bound per invocation.
 import { unstable_readConfig } from "wrangler";
 import { describe, expect, it } from "vitest";
-import { REQUESTS_PER_CALL } from "../../src/http/tenant-rate-limit.ts";
+import { REQUESTS_PER_LEASE } from "../../src/http/tenant-rate-limit.ts";
 import { readWranglerToml } from "../support/wrangler-environments.ts";
 
 const config = readWranglerToml();
@@ -22,10 +22,10 @@ describe("wrangler.toml", () => {
   it.each([["local", config] as const, ...deployed])("declares its own D1, KV and rate limit in %s", (_name, environment) => {
     expect(environment.d1_databases?.map((d) => d.binding)).toContain("DB");
     expect(environment.kv_namespaces?.map((k) => k.binding)).toContain("TENANTS");
-    const limit = environment.ratelimits?.find((r) => r.name === "TENANT_RATE_LIMIT");
-    expect(limit, "TENANT_RATE_LIMIT").toBeDefined();
-    // The binding counts calls, and each call lets REQUESTS_PER_CALL requests through.
-    expect((limit!.simple.limit * REQUESTS_PER_CALL) / limit!.simple.period).toBeGreaterThanOrEqual(50);
+    const limit = environment.ratelimits?.find((r) => r.name === "TENANT_RATE_LIMIT_LEASES");
+    expect(limit, "TENANT_RATE_LIMIT_LEASES").toBeDefined();
+    // The binding counts leases, and each lease lets REQUESTS_PER_LEASE requests through.
+    expect((limit!.simple.limit * REQUESTS_PER_LEASE) / limit!.simple.period).toBeGreaterThanOrEqual(50);
     // Whole leases are counted: fewer than 20 in a period would make the limit coarse.
     expect(limit!.simple.limit).toBeGreaterThanOrEqual(20);
   });

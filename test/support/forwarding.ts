@@ -1,7 +1,7 @@
 // The forwarding pipeline inside workerd, with every moving part controlled: the Worker built by
-// createWorker (the same factory src/index.ts uses) with the core emulator as its fetch, a clock the test
-// moves, seeded jitter, and a TestQueue standing in for the queue binding. Requests go through the
-// Worker's fetch with env.CHANGES replaced by the TestQueue (env is the Worker's injected parameter);
+// createWorker (the same factory src/index.ts uses) with Deps of the test's own: the core emulator as its
+// fetch, a clock the test moves, seeded jitter; and a TestQueue standing in for the queue binding. Requests
+// go through the Worker's fetch with env.CHANGES replaced by the TestQueue (env is the Worker's injected parameter);
 // the consumer and the cron run through the Worker's own queue() and scheduled() handlers, with real
 // local D1 and KV. The TestQueue behaves as Queues may: it hands messages over in any order, offers a
 // retried message again (after its delay, by the test clock) with attempts + 1, moves a message past
@@ -15,9 +15,10 @@ import {
   waitOnExecutionContext,
   type QueueResult,
 } from "cloudflare:test";
-import { createCoreEmulator } from "../../src/outbox/core-emulator.ts";
-import type { OutboxConfig } from "../../src/outbox/outbox-config.ts";
+import { createCoreEmulator } from "../../src/tools/dev/core-emulator.ts";
+import type { ForwardingConfig } from "../../src/outbox/forwarding-config.ts";
 import { createWorker } from "../../src/worker.ts";
+import { runtimeInputs } from "./deps.ts";
 import { BASE, type ScimResponse } from "./gateway.ts";
 
 /** As wrangler.toml configures the change queue's consumer. */
@@ -130,7 +131,7 @@ function tenantOfToken(token: string): string | undefined {
   }
 }
 
-export function forwardingPipeline(options: { seed?: number; outbox?: Partial<OutboxConfig>; maxRetries?: number } = {}) {
+export function forwardingPipeline(options: { seed?: number; outbox?: Partial<ForwardingConfig>; maxRetries?: number } = {}) {
   const clock = testClock();
   const random = seededRandom(options.seed ?? 1);
   const core = createCoreEmulator({ token: env.CORE_TOKEN, now: clock.now });
@@ -151,14 +152,17 @@ export function forwardingPipeline(options: { seed?: number; outbox?: Partial<Ou
   };
   const queue = new TestQueue(clock, random);
   const logs: Record<string, unknown>[] = [];
-  const worker = createWorker({
-    fetch: routedFetch,
-    now: clock.now,
-    random,
-    log: (fields) => logs.push(fields),
-    outbox: options.outbox,
-    app: { log: () => {} },
-  });
+  const worker = createWorker(
+    {
+      ...runtimeInputs(),
+      fetch: routedFetch,
+      now: clock.now,
+      random,
+      // The outbox's lines (delivery, outbox, relay); the request log's are left out, as the tests read these.
+      log: (fields) => void (fields.msg === "request" || logs.push(fields)),
+    },
+    { forwarding: options.outbox },
+  );
   const workerEnv: Env = { ...env, CHANGES: queue };
   const maxRetries = options.maxRetries ?? MAX_RETRIES;
 

@@ -2,8 +2,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import type { JWK } from "jose";
-import devKey from "../../src/cli/dev-signing-key.json";
-import { signDevToken } from "../../src/cli/dev-token.ts";
+import devKey from "../../src/tools/dev/dev-signing-key.json";
+import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { tenantKey, type TenantRecord } from "../../src/tenants/record.ts";
 
 export const BASE = "https://gateway.test/scim/v2";

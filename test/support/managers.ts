@@ -3,6 +3,7 @@
 // the gateway recorded about a write. Requests go to the shared URL or a manager's own Tenant URL.
 import { env } from "cloudflare:test";
 import { createApp } from "../../src/app.ts";
+import { linesInto, testDeps } from "./deps.ts";
 import { tenantKey, type TenantRecord } from "../../src/tenants/record.ts";
 import { allowTenant, devToken, newTenantId, sendThrough } from "./gateway.ts";
 
@@ -17,7 +18,7 @@ export async function managedTenant(record: Partial<TenantRecord>) {
   await allowTenant(tenantId, record);
   const token = await devToken(tenantId);
   const lines: string[] = [];
-  const app = createApp({ log: (line) => lines.push(line), auth: { tenantCacheMs: 0 } });
+  const app = createApp(testDeps({ log: linesInto(lines) }), { auth: { tenantCacheMs: 0 } });
   /** `via` is a manager key (its Tenant URL) or undefined (the shared /scim/v2). */
   const send = async (via: string | undefined, method: string, path: string, body?: unknown): Promise<Sent> => {
     const res = await sendThrough(app, token, method, `${via ? `/managers/${via}` : ""}${path}`, body);

@@ -1,11 +1,11 @@
 // verifyEntraToken: one named test per refusal reason, with throwaway keys, an injected clock and a fake
 // Microsoft keys endpoint. The cache's own behaviour (refresh limits, concurrency, the dev key) is in
-// auth-jwks-cache.test.ts.
+// auth-signing-keys.test.ts.
 import { beforeAll, describe, expect, it } from "vitest";
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair } from "jose";
 import type { JWK } from "jose";
-import { createKeySource } from "../../src/auth/jwks-cache.ts";
-import type { KeySource } from "../../src/auth/jwks-cache.ts";
+import { createKeySource } from "../../src/auth/signing-keys.ts";
+import type { KeySource } from "../../src/auth/signing-keys.ts";
 import { ENTRA_PROVISIONING_APP_ID, MAX_TOKEN_LIFETIME_SECONDS, verifyEntraToken } from "../../src/auth/entra-token.ts";
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);

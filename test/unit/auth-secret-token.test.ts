@@ -5,7 +5,7 @@ import {
   parseSecretToken,
   secretTokenMatches,
   sha256Hex,
-} from "../../src/auth/secret-token.ts";
+} from "../../src/tenants/secret-token.ts";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const fixedRandom = (fill: number) => (bytes: Uint8Array) => bytes.fill(fill);

@@ -1,8 +1,8 @@
 // The core emulator keeps the contract the gateway relies on: idempotent by Idempotency-Key, never moves a
 // user backwards, refuses what the contract does not describe, and misbehaves exactly as told.
 import { describe, expect, it } from "vitest";
-import { createCoreEmulator } from "../../src/outbox/core-emulator.ts";
-import type { CoreEvent } from "../../src/outbox/core-event.ts";
+import { createCoreEmulator } from "../../src/tools/dev/core-emulator.ts";
+import type { CoreEvent } from "../../src/core-event.ts";
 
 const TOKEN = "core-token";
 const CORE = "http://core.test";

@@ -3,8 +3,8 @@
 // a built-in (compared by identity: test/support/builtins.ts).
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { ScimError } from "../../src/scim/errors.ts";
-import { canonicalMobile, mobileForLookup } from "../../src/scim/mobile.ts";
+import { ScimError } from "../../src/scim/scim-error.ts";
+import { canonicalMobile, mobileForLookup } from "../../src/users/mobile-number.ts";
 import { parseUserFilter } from "../../src/scim/user-filter.ts";
 import { applyUserPatch } from "../../src/scim/user-patch.ts";
 import { parseUserResource } from "../../src/scim/user-schema.ts";

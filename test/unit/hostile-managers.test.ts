@@ -3,8 +3,8 @@
 // or a refusal, never another exception, never a change to the input or to Object.prototype.
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { canonicalMobile } from "../../src/scim/mobile.ts";
-import { normaliseEmails } from "../../src/scim/work-email.ts";
+import { canonicalMobile } from "../../src/users/mobile-number.ts";
+import { normaliseEmails } from "../../src/users/work-email.ts";
 import { editManagers, ManagerEditError } from "../../src/tenants/manager-edits.ts";
 import { managerKeyFor, managerNamed, managersOf, managerWithKey, MANAGER_KEY_PATTERN } from "../../src/tenants/managers.ts";
 import { TenantRecord } from "../../src/tenants/record.ts";

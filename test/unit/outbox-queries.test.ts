@@ -1,6 +1,6 @@
 // The operator command's SQL: values reach the statement only after matching a strict pattern.
 import { describe, expect, it } from "vitest";
-import { UsageError, failedSql, redriveSql, statusSql } from "../../src/cli/outbox-queries.ts";
+import { UsageError, failedSql, redriveSql, statusSql } from "../../src/tools/outbox/queries.ts";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 

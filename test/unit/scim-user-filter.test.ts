@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ScimError } from "../../src/scim/errors.ts";
-import { mobileForLookup } from "../../src/scim/mobile.ts";
+import { ScimError } from "../../src/scim/scim-error.ts";
+import { mobileForLookup } from "../../src/users/mobile-number.ts";
 import { parseUserFilter } from "../../src/scim/user-filter.ts";
 
 function rejection(filter: string): ScimError {

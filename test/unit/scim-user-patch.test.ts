@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ScimError } from "../../src/scim/errors.ts";
+import { ScimError } from "../../src/scim/scim-error.ts";
 import { ENTERPRISE_USER_SCHEMA, PATCH_OP_SCHEMA, USER_SCHEMA } from "../../src/scim/uris.ts";
 import { applyUserPatch, isSameResource } from "../../src/scim/user-patch.ts";
 

@@ -1,9 +1,9 @@
 // The one-app-per-manager directory of the simulator: moves planned in every order, the end state each
 // user must reach, and which job sends what in which phase.
 import { describe, expect, it } from "vitest";
-import { expectedSlots, generateAppsDirectory, planAppsCycle, type AppsSlot } from "../../src/sim/apps-directory.ts";
-import { createRandom } from "../../src/sim/random.ts";
-import { phasesOf } from "../../src/sim/run-apps-simulation.ts";
+import { expectedSlots, generateAppsDirectory, planAppsCycle, type AppsSlot } from "../../src/tools/entra-sim/apps-directory.ts";
+import { createRandom } from "../../src/tools/entra-sim/random.ts";
+import { phasesOf } from "../../src/tools/entra-sim/run-apps-simulation.ts";
 
 const MANAGERS = ["Ann Manager", "Bob Boss", "Cy Chief"];
 

@@ -1,8 +1,8 @@
 // The simulated directory: users whose numbers the gateway accepts, and cycle changes that make sense.
 import { describe, expect, it } from "vitest";
-import { canonicalMobile } from "../../src/scim/mobile.ts";
-import { CHANGE_KINDS, generateDirectory, mobileCountries, planCycleChanges } from "../../src/sim/directory.ts";
-import { createRandom } from "../../src/sim/random.ts";
+import { canonicalMobile } from "../../src/users/mobile-number.ts";
+import { CHANGE_KINDS, generateDirectory, mobileCountries, planCycleChanges } from "../../src/tools/entra-sim/directory.ts";
+import { createRandom } from "../../src/tools/entra-sim/random.ts";
 
 const MANAGERS = ["Ann Manager", "Bob Boss"];
 

@@ -1,8 +1,8 @@
 // The simulator speaks both of Entra's request shapes, and asks only for what differs.
 import { describe, expect, it } from "vitest";
-import type { DirectoryUser } from "../../src/sim/directory.ts";
-import { createRequest, filterRequest, patchRequest, testConnectionRequests } from "../../src/sim/entra-shapes.ts";
-import { diffUser } from "../../src/sim/user-diff.ts";
+import type { DirectoryUser } from "../../src/tools/entra-sim/directory.ts";
+import { createRequest, filterRequest, patchRequest, testConnectionRequests } from "../../src/tools/entra-sim/entra-shapes.ts";
+import { diffUser } from "../../src/tools/entra-sim/user-diff.ts";
 
 const USER: DirectoryUser = {
   mobile: "441234567890",

@@ -1,6 +1,6 @@
 // The simulator's client honours throttling as Entra does, and measures with the clock it is given.
 import { describe, expect, it } from "vitest";
-import { createScimClient, runPool } from "../../src/sim/scim-client.ts";
+import { createScimClient, runPool } from "../../src/tools/entra-sim/scim-client.ts";
 
 describe("simulator SCIM client", () => {
   it("waits out a 429's Retry-After and retries, recording both attempts", async () => {

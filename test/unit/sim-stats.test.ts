@@ -1,8 +1,8 @@
 // The simulator's numbers: nearest-rank percentiles, throughput, and the core comparison.
 import { describe, expect, it } from "vitest";
-import { compareCoreUsers } from "../../src/sim/core-check.ts";
-import type { Slot } from "../../src/sim/directory.ts";
-import { percentile, summarizeLatency, throughput } from "../../src/sim/stats.ts";
+import { compareCoreUsers } from "../../src/tools/entra-sim/core-check.ts";
+import type { Slot } from "../../src/tools/entra-sim/directory.ts";
+import { percentile, summarizeLatency, throughput } from "../../src/tools/entra-sim/stats.ts";
 
 describe("latency percentiles", () => {
   const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);

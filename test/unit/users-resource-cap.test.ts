@@ -3,9 +3,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { UserRow } from "../../src/db/schema.ts";
-import { ScimError } from "../../src/scim/errors.ts";
+import { ScimError } from "../../src/scim/scim-error.ts";
 import { buildChangeEvent } from "../../src/users/change-event.ts";
-import { capStoredResource, MAX_STORED_BYTES, workEmailIndex } from "../../src/users/resource-cap.ts";
+import { capStoredResource, MAX_STORED_BYTES } from "../../src/users/resource-cap.ts";
+import { workEmailIndex } from "../../src/users/work-email.ts";
 import { droppedFields } from "../../src/http/request-log.ts";
 
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -63,6 +64,20 @@ describe("capStoredResource", () => {
     expect(resource.emails).toEqual(PROFILE.emails);
     const event = buildChangeEvent("e", "user.created", { resource: { ...PROFILE, emails } } as unknown as UserRow, { tenantId: "t", record: { accountId: "a", name: "n", enabled: true } }, "now");
     expect((event.payload.user as { workEmail: string }).workEmail).toBe((emails[workEmailIndex(emails)] as { value: string }).value);
+  });
+
+  it("keeps the work e-mail the core receives whatever the case and spacing of its type, and whichever address is primary", () => {
+    const tenant = { tenantId: "t", record: { accountId: "a", name: "n", enabled: true } };
+    const workEmailOf = (resource: Record<string, unknown>) =>
+      (buildChangeEvent("e", "user.created", { resource } as unknown as UserRow, tenant, "now").payload.user as { workEmail: string | null }).workEmail;
+    fc.assert(
+      fc.property(fc.constantFrom("work", "Work", "WORK", " work "), fc.boolean(), (type, otherIsPrimary) => {
+        const emails = [{ type: "other", primary: otherIsPrimary, value: `${"o".repeat(9_000)}@contoso.example` }, { type, value: "ann.lee@contoso.example" }];
+        const { resource, dropped } = capStoredResource({ ...PROFILE, emails });
+        expect(dropped).toEqual(["emails"]);
+        expect(workEmailOf(resource), JSON.stringify(resource.emails)).toBe("ann.lee@contoso.example");
+      }),
+    );
   });
 
   it("takes an enterprise extension it leaves out off schemas as well", () => {

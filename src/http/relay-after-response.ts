@@ -1,0 +1,15 @@
+// The Hono side of the outbox relay: a write's events go to the queue after the response is on its way,
+// within the request's lifetime (waitUntil). The relay itself (outbox/relay.ts) takes plain arguments and
+// knows nothing of Hono.
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import type { NewChangeEventRow } from "../db/schema.ts";
+import type { Deps } from "../deps.ts";
+import { sendEvents } from "../outbox/relay.ts";
+
+/** The events of the request's tenant, to its database's outbox; each log line names the request. */
+export function relayAfterResponse(c: Context<AppEnv>, deps: Deps, events: NewChangeEventRow[]): void {
+  const requestId = c.get("requestId");
+  const db = deps.database(c.env, c.get("tenant").tenantId);
+  c.executionCtx.waitUntil(sendEvents(db, c.env.CHANGES, events, { now: deps.now, log: (fields) => deps.log({ ...fields, requestId }) }));
+}

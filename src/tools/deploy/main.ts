@@ -1,0 +1,31 @@
+// npm run deploy -- --env <staging|production> [--dry-run]: remote D1 migrations first, then the Worker
+// (see plan.ts for why, and for what is refused). wrangler's own output and prompts pass through.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { parse } from "smol-toml";
+import { DEPLOY_USAGE, planDeploy, type WranglerConfig } from "./plan.ts";
+
+const config = parse(readFileSync(new URL("../../../wrangler.toml", import.meta.url), "utf8")) as WranglerConfig;
+const plan = planDeploy(process.argv.slice(2), config);
+
+if (!plan.ok) {
+  const help = plan.message === "" && plan.usage;
+  if (!help) process.stderr.write(`deploy: ${plan.message}\n`);
+  if (plan.usage) (help ? process.stdout : process.stderr).write(`${help ? "" : "\n"}${DEPLOY_USAGE}\n`);
+  process.exit(help ? 0 : 2);
+}
+
+for (const [i, step] of plan.steps.entries()) {
+  process.stderr.write(`\n[${i + 1}/${plan.steps.length}] ${step.label}: wrangler ${step.args.join(" ")}\n`);
+  const result = spawnSync("wrangler", step.args, { stdio: "inherit", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  if (result.status !== 0) {
+    const migrated = i > 0 ? " The migrations before it were applied; the previous Worker version keeps running on them." : "";
+    process.stderr.write(`\ndeploy: step ${i + 1} failed (exit ${result.status ?? result.signal}); nothing after it ran.${migrated}\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+process.stderr.write(
+  plan.dryRun
+    ? `\nDry run of "${plan.env}" built; nothing was migrated or uploaded.\n`
+    : `\nDeployed "${plan.env}". Check it: curl https://<host>/health. Roll back: npx wrangler rollback --env ${plan.env} (README, "Deploying").\n`,
+);

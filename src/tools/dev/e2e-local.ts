@@ -1,0 +1,162 @@
+// The end-to-end check CI runs (node src/tools/dev/e2e-local.ts): the real gateway under `wrangler dev` on a
+// free port and a throwaway state directory (never .wrangler/state), tenants approved through the
+// allow-list commands, /health awaited, then a small Entra sync-cycle simulation against it and, with
+// --apps n, a second one with one Entra app per manager on their own Tenant URLs. Exits 0 only if the
+// gateway came up and no simulation saw anything unexpected. Stops the gateway in every case.
+import { spawn, spawnSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import devSigningKey from "./dev-signing-key.json" with { type: "json" };
+import { signDevToken } from "./dev-token.ts";
+import { createWranglerKvStore } from "../wrangler/kv-store.ts";
+import { formatSummary } from "../entra-sim/report.ts";
+import { runAppsSimulation } from "../entra-sim/run-apps-simulation.ts";
+import { runSimulation } from "../entra-sim/run-simulation.ts";
+import { addTenant } from "../../tenants/commands.ts";
+import { managersOf } from "../../tenants/managers.ts";
+
+const TENANT_ID = "c1c1c1c1-0000-4000-8000-00000000e2e0";
+const APPS_TENANT_ID = "c1c1c1c1-0000-4000-8000-00000000e2e1";
+const MANAGERS = ["Ann Manager", "Bob Boss"];
+const APP_MANAGERS = ["Ann Manager", "Bob Boss", "Cy Chief", "Di Director"];
+const HEALTH_TIMEOUT_MS = 90_000;
+
+const { values } = parseArgs({
+  options: {
+    users: { type: "string", default: "20" },
+    cycles: { type: "string", default: "3" },
+    seed: { type: "string", default: "11" },
+    apps: { type: "string" },
+    "keep-state": { type: "boolean" },
+  },
+});
+
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0", CORE_TOKEN: process.env.CORE_TOKEN ?? "e2e-unused" };
+const state = mkdtempSync(join(tmpdir(), "gateway-e2e-"));
+const devLog = join(state, "wrangler-dev.log");
+const say = (line: string) => process.stderr.write(`e2e: ${line}\n`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+async function waitForHealth(url: string, exited: () => boolean): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < HEALTH_TIMEOUT_MS) {
+    if (exited()) throw new Error("wrangler dev exited before the gateway answered");
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return Date.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s`);
+}
+
+let exitCode = 1;
+const port = await freePort();
+const origin = `http://127.0.0.1:${port}`;
+let dev: ReturnType<typeof spawn> | undefined;
+try {
+  const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { env, encoding: "utf8" });
+  if (migrate.status !== 0) throw new Error(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  const store = createWranglerKvStore({ remote: false, persistTo: state });
+  await addTenant({ store, now: () => new Date() }, TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check", managers: MANAGERS });
+  const appCount = values.apps === undefined ? 0 : Number(values.apps);
+  if (!(Number.isInteger(appCount) && appCount >= 0 && appCount <= APP_MANAGERS.length)) throw new Error(`--apps is 0 to ${APP_MANAGERS.length}`);
+  const apps = appCount
+    ? await addTenant({ store, now: () => new Date() }, APPS_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, one app per manager", managers: APP_MANAGERS.slice(0, appCount) })
+    : undefined;
+  say(`migrated D1 and approved tenant ${TENANT_ID}${apps ? ` and ${APPS_TENANT_ID} (${appCount} managers)` : ""} in ${state}`);
+
+  const log = createWriteStream(devLog);
+  // Its own process group, so stopping it also stops the workerd it starts.
+  dev = spawn("wrangler", ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--show-interactive-dev-session=false"], {
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  dev.stdout?.pipe(log);
+  dev.stderr?.pipe(log);
+  let exited = false;
+  dev.on("exit", () => (exited = true));
+  const upAfter = await waitForHealth(`${origin}/health`, () => exited);
+  say(`gateway up at ${origin} after ${upAfter} ms`);
+
+  const token = await signDevToken({ jwk: devSigningKey, tenantId: TENANT_ID });
+  const simDeps = {
+    fetch: (input: string, init?: RequestInit) => fetch(input, init),
+    now: () => performance.now(),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    log: say,
+  };
+  const summary = await runSimulation(
+    {
+      baseUrl: `${origin}/scim/v2`,
+      tenantId: TENANT_ID,
+      token,
+      users: Number(values.users),
+      cycles: Number(values.cycles),
+      concurrency: 4,
+      shape: "mixed",
+      managers: MANAGERS,
+      seed: Number(values.seed),
+      changeRate: 0.5,
+    },
+    simDeps,
+  );
+  process.stdout.write(formatSummary(summary));
+  exitCode = summary.ok ? 0 : 1;
+
+  if (apps?.record) {
+    // The keys the allow-list commands gave the managers: the Tenant URLs `npm run tenants -- show` prints.
+    const appSummary = await runAppsSimulation(
+      {
+        baseUrl: `${origin}/scim/v2`,
+        tenantId: APPS_TENANT_ID,
+        token: await signDevToken({ jwk: devSigningKey, tenantId: APPS_TENANT_ID }),
+        users: Number(values.users),
+        cycles: Number(values.cycles),
+        concurrency: 2,
+        shape: "mixed",
+        apps: (managersOf(apps.record) ?? []).map((m) => ({ manager: m.name, key: m.key })),
+        seed: Number(values.seed),
+        changeRate: 0.5,
+      },
+      simDeps,
+    );
+    process.stdout.write(formatSummary(appSummary));
+    if (!appSummary.ok) exitCode = 1;
+  }
+} catch (error) {
+  say(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
+  try {
+    say(`last lines of wrangler dev:\n${readFileSync(devLog, "utf8").split("\n").slice(-30).join("\n")}`);
+  } catch {
+    // wrangler dev never started
+  }
+} finally {
+  if (dev?.pid && dev.exitCode === null) {
+    const pid = dev.pid;
+    const stopped = new Promise((resolve) => dev?.once("exit", resolve));
+    process.kill(-pid, "SIGTERM");
+    const timer = setTimeout(() => process.kill(-pid, "SIGKILL"), 5000);
+    await stopped;
+    clearTimeout(timer);
+  }
+  if (values["keep-state"]) say(`state kept in ${state}`);
+  else rmSync(state, { recursive: true, force: true });
+}
+process.exit(exitCode);

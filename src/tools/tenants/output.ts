@@ -1,0 +1,185 @@
+// How `npm run tenants` shows its results to a person. Pure: strings in, strings out; --json output is the
+// command results themselves (see cli.ts).
+import { describeTokenHash, type ChangeResult, type ListedTenant, type ManagerUsersReport, type TenantAction } from "../../tenants/commands.ts";
+import { toManagers, type ManagerList } from "../../tenants/managers.ts";
+import type { TenantRecord } from "../../tenants/record.ts";
+import type { WranglerTarget } from "../wrangler/kv-store.ts";
+
+export const describeTarget = (target: WranglerTarget): string =>
+  target.remote ? `the Cloudflare allow-list of environment "${target.env}"` : "the local allow-list";
+
+/** "Ann Smith (was Ann Manager), Bob Boss; retired: Cy Chief", or "(any displayName)". */
+export function describeManagers(list: ManagerList | undefined): string {
+  if (!list) return "(any displayName)";
+  const managers = toManagers(list);
+  const active = managers.filter((m) => !m.retired).map((m) => (m.aliases.length ? `${m.name} (was ${m.aliases.join(", ")})` : m.name));
+  const retired = managers.filter((m) => m.retired).map((m) => m.name);
+  return `${active.join(", ")}${retired.length ? `; retired: ${retired.join(", ")}` : ""}`;
+}
+
+const managersOf = (record: TenantRecord): string => describeManagers(record.managers);
+
+export type TenantUrl = { key: string; name: string; aliases: string[]; retired: boolean; url: string };
+
+/** Each manager's Tenant URL, ready to paste into its Entra app; undefined when the record lists none. */
+export function managerTenantUrls(record: TenantRecord, host: string | undefined): TenantUrl[] | undefined {
+  if (!record.managers) return undefined;
+  return toManagers(record.managers).map((m) => ({
+    key: m.key,
+    name: m.name,
+    aliases: [...m.aliases],
+    retired: m.retired,
+    url: `${host ?? "https://<gateway host>"}/scim/v2/managers/${m.key}?aadOptscim062020`,
+  }));
+}
+
+/** What a tenant's auth mode lets it call with (docs/security.md, "Auth modes"). */
+export function describeAuthMode(record: TenantRecord): string {
+  switch (record.authMode) {
+    case "secret-token":
+      return "secret-token (only the secret token; Entra's signed tokens get 401)";
+    case "entra-token":
+      return "entra-token (only Entra's signed token; a secret token gets 401)";
+    case "both":
+      return "both (Entra's signed token, and the secret token if issued)";
+    default:
+      return "not set (Entra's signed token, and the secret token if issued)";
+  }
+}
+
+/** Asked by issue-token when run by a person without --auth. */
+export const SWITCH_TO_SECRET_TOKEN_QUESTION = (tenantId: string) =>
+  `Tenant ${tenantId} also accepts Entra's own signed tokens, which Entra sends to every non-gallery SCIM app
+of that tenant, not only to ours (docs/security.md).
+Accept only the new secret token from now on (auth mode secret-token)? Its Entra app then gets 401 until the
+admin has pasted the token into Secret Token; answer no to switch later with
+\`update ${tenantId} --auth secret-token\`. [y/N] `;
+
+/**
+ * After issue-token, unless the tenant now takes only its secret token: how to get there, or (auth mode
+ * entra-token) why the new token does not work yet.
+ */
+export function authModeAdvice(result: ChangeResult): string | undefined {
+  if (result.action !== "token-issued" || !result.record || result.record.authMode === "secret-token") return undefined;
+  const switchTo = `npm run tenants -- update ${result.tenantId} --auth secret-token`;
+  if (result.record.authMode === "entra-token") {
+    return `Auth mode is entra-token: this secret token gets 401 until you run \`${switchTo}\` (only the secret token) or \`npm run tenants -- update ${result.tenantId} --auth both\`.`;
+  }
+  return `Entra's own signed tokens are still accepted for this tenant. Once the admin has pasted the token and Test Connection succeeds, accept only the secret token with \`${switchTo}\` (docs/security.md, "Auth modes").`;
+}
+
+export function renderList(tenants: ListedTenant[], target: WranglerTarget): string {
+  if (tenants.length === 0) return `No tenants on ${describeTarget(target)}.\n`;
+  const rows = tenants.map((t) =>
+    t.valid
+      ? [t.tenantId, t.record.accountId, t.record.enabled ? "yes" : "no", tokenCell(t.record), managersOf(t.record), t.record.name]
+      : [t.tenantId, "INVALID", "-", "-", t.problem, ""],
+  );
+  const table = formatTable([["TENANT", "ACCOUNT", "ENABLED", "TOKEN", "MANAGERS", "NAME"], ...rows]);
+  const count = `${tenants.length} ${tenants.length === 1 ? "tenant" : "tenants"} on ${describeTarget(target)}.`;
+  return `${table}\n${count}\n`;
+}
+
+const tokenCell = (record: TenantRecord): string =>
+  `${record.secretTokenSha256 ? "yes" : "no"}${record.authMode ? ` (${record.authMode})` : ""}`;
+
+export function renderShow(tenant: ListedTenant, target: WranglerTarget, host?: string): string {
+  if (!tenant.valid) {
+    return `Tenant ${tenant.tenantId} on ${describeTarget(target)} has a record the gateway cannot read, so it is refused:\n  ${tenant.problem}\nStored value: ${tenant.raw}\nReplace it with \`add --force\`.\n`;
+  }
+  const r = tenant.record;
+  return `${formatTable([
+    ["Tenant", tenant.tenantId],
+    ["Account", r.accountId],
+    ["Name", r.name],
+    ["Enabled", r.enabled ? "yes" : "no (every call answers 403)"],
+    ["Managers", managersOf(r)],
+    ["Country codes", r.callingCodes?.join(", ") ?? "(any)"],
+    ["Secret token", describeTokenHash(r.secretTokenSha256)],
+    ["Auth mode", describeAuthMode(r)],
+    ["Created", r.createdAt ?? "-"],
+    ["Updated", r.updatedAt ?? "-"],
+    ...(tenant.unknownFields ? [["Other fields", `${tenant.unknownFields.join(", ")} (written by a newer version of this tool; the gateway ignores them)`]] : []),
+  ])}\n${renderTenantUrls(r, host)}(on ${describeTarget(target)})\n`;
+}
+
+/** The Tenant URL of each manager's Entra app, or the shared one; with how to get the host right. */
+function renderTenantUrls(record: TenantRecord, host: string | undefined): string {
+  const shared = `${host ?? "https://<gateway host>"}/scim/v2?aadOptscim062020`;
+  const urls = managerTenantUrls(record, host);
+  const lines = urls
+    ? [
+        "Tenant URL of each manager's Entra app (Secret Token blank; map displayName to the manager's name as a constant):",
+        ...formatTable(
+          urls.map((u) => [
+            `  ${u.name}`,
+            u.retired ? `${u.url}  (retired: lookups, disables and deletes only)` : `${u.url}${u.aliases.length ? `  (also accepts ${u.aliases.map((a) => `"${a}"`).join(", ")})` : ""}`,
+          ]),
+        ).split("\n"),
+        `Shared Tenant URL, for a tenant with a single manager: ${shared}`,
+      ]
+    : [`Tenant URL: ${shared}`];
+  if (!host) lines.push("(pass --host https://<gateway host> to print the real host)");
+  return `${lines.join("\n")}\n`;
+}
+
+const HEADLINES: Record<TenantAction, string> = {
+  added: "Added tenant {id} to {where}.",
+  replaced: "Replaced the record of tenant {id} on {where}.",
+  updated: "Updated tenant {id} on {where}.",
+  disabled: "Disabled tenant {id} on {where}: its calls now answer 403.",
+  enabled: "Enabled tenant {id} on {where}.",
+  removed: "Removed tenant {id} from {where}: its calls now answer 403.",
+  "token-issued": "Issued a secret token for tenant {id} on {where}.",
+  "token-revoked": "Revoked the secret token of tenant {id} on {where}.",
+  unchanged: "Nothing to change: tenant {id} on {where} is already like that.",
+};
+
+export function renderChange(result: ChangeResult, target: WranglerTarget, propagationNote: string): string {
+  const headline = HEADLINES[result.action].replace("{id}", result.tenantId).replace("{where}", describeTarget(target));
+  const lines = [headline];
+  const rows = result.changes.map((c) => [`  ${c.field}`, formatValue(c.field, c.from), "->", formatValue(c.field, c.to)]);
+  if (rows.length) lines.push(formatTable(rows));
+  for (const report of result.managerUsers ?? []) lines.push(...describeManagerUsers(report));
+  if (result.token) {
+    lines.push(
+      "",
+      "Secret token (shown only now; TeleMessage keeps only its SHA-256). Give it to the customer's Entra admin",
+      "for the app's Provisioning > Admin Credentials > Secret Token field, over a channel fit for a password:",
+      "",
+      `  ${result.token}`,
+    );
+  }
+  const advice = authModeAdvice(result);
+  if (advice) lines.push("", advice);
+  if (result.action !== "unchanged") lines.push("", propagationNote);
+  return `${lines.join("\n")}\n`;
+}
+
+/** What became of the users stored under a removed or renamed manager, e.g. 12 users are stored under "Ann Manager". */
+function describeManagerUsers(report: ManagerUsersReport): string[] {
+  const [name = "", ...former] = report.names;
+  const under = `${report.users === 1 ? "1 user is" : `${report.users} users are`} stored under "${name}"${former.length ? " (or a former name of it)" : ""}`;
+  if (report.kind === "retired") {
+    return [
+      `${under}.${report.users ? " They stay there: the retired manager's Tenant URL still looks them up, disables and deletes them, but cannot create or claim users." : ""}`,
+    ];
+  }
+  const lines = [`${under}; moved ${report.moved} to "${report.to}", one change event each (the outbox cron forwards them to the core within a minute).`];
+  if (report.remaining) lines.push(`${report.remaining} still under "${name}" (changed by Entra meanwhile): run the same command again.`);
+  lines.push(`"${name}" stays an alias of "${report.to}" (accepted in displayName, stored as "${report.to}") until \`update --remove-alias "${name}"\`.`);
+  return lines;
+}
+
+function formatValue(field: string, value: unknown): string {
+  if (value === undefined) return "(none)";
+  if (field === "managers") return describeManagers(value as ManagerList);
+  if (Array.isArray(value)) return value.join(", ");
+  return String(value);
+}
+
+function formatTable(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")).join("\n");
+}

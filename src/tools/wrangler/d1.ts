@@ -1,0 +1,41 @@
+// SQL against the gateway's D1 through `wrangler d1 execute DB --json --command`, so the operator command
+// reaches the local database `npm start` uses and, with --remote --env, Cloudflare's, reusing the
+// operator's `wrangler login`. Node only.
+import { parseJsonOutput, runWrangler, targetFlags, WranglerError, type RunWrangler, type WranglerTarget } from "./run.ts";
+
+export type D1Target = WranglerTarget;
+
+export const D1_BINDING = "DB";
+
+export function d1Args(target: D1Target, sql: string): string[] {
+  return [
+    "d1",
+    "execute",
+    D1_BINDING,
+    ...targetFlags(target),
+    "--json",
+    // No prompt can be answered (stdin is closed); remote imports ask one, plain commands do not.
+    "--yes",
+    "--command",
+    sql,
+  ];
+}
+
+/** Runs one statement; returns its result rows. */
+export async function queryD1<Row>(target: D1Target, sql: string, run: RunWrangler = runWrangler): Promise<Row[]> {
+  const result = await run(d1Args(target, sql));
+  if (result.status !== 0) throw new WranglerError("d1 execute", result);
+  const parsed = parseJsonOutput(result.stdout) as { results?: Row[]; success?: boolean }[];
+  const [first] = parsed;
+  if (!first?.success) throw new WranglerError("d1 execute", result);
+  return first.results ?? [];
+}
+
+/** Runs statements in one `wrangler d1 execute` call (locally one db.batch, i.e. one transaction); each one's rows. */
+export async function executeD1(target: D1Target, statements: string[], run: RunWrangler = runWrangler): Promise<Record<string, unknown>[][]> {
+  const result = await run(d1Args(target, statements.join(";\n")));
+  if (result.status !== 0) throw new WranglerError("d1 execute", result);
+  const parsed = parseJsonOutput(result.stdout) as { results?: Record<string, unknown>[]; success?: boolean }[];
+  if (parsed.length !== statements.length || parsed.some((r) => !r.success)) throw new WranglerError("d1 execute", result);
+  return parsed.map((r) => r.results ?? []);
+}
