@@ -1,0 +1,97 @@
+// Attacks on the storage every tenant shares (one D1 database) after issue 11 §3: the per-tenant quota under
+// concurrent creates and deletes, and the outbox (change_events), which issue 11 did not bound. Each runs
+// through the Worker against the real local D1.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { connectedTenant, entraUser } from "../support/gateway.ts";
+
+const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const patchOf = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
+
+const usageOf = async (tenantId: string) =>
+  (await env.DB.prepare("SELECT users FROM tenant_usage WHERE tenant_id = ?").bind(tenantId).first<{ users: number }>())?.users ?? 0;
+const usersOf = async (tenantId: string) =>
+  (await env.DB.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>())?.n ?? 0;
+const mobile = (i: number) => `1123456${String(7000 + i)}`;
+
+describe("the user quota under a hostile tenant's concurrency", () => {
+  it("keeps the running count equal to the rows under simultaneous creates, deletes, double deletes and deletes of unknown ids", async () => {
+    const attacker = await connectedTenant({ maxUsers: 5 });
+    const victim = await connectedTenant({ maxUsers: 5 });
+    const first = await Promise.all([0, 1, 2, 3, 4].map((i) => attacker.scim("POST", "/Users", entraUser(mobile(i)))));
+    const ids = first.map((r) => r.body.id as string);
+    const storm = await Promise.all([
+      ...ids.map((id) => attacker.scim("DELETE", `/Users/${id}`)),
+      ...ids.map((id) => attacker.scim("DELETE", `/Users/${id}`)),
+      ...Array.from({ length: 10 }, (_, i) => attacker.scim("POST", "/Users", entraUser(mobile(10 + i)))),
+      ...Array.from({ length: 5 }, () => attacker.scim("DELETE", `/Users/${crypto.randomUUID()}`)),
+    ]);
+    for (const res of storm) expect([201, 204, 400, 404], res.text).toContain(res.status);
+    const rows = await usersOf(attacker.tenantId);
+    expect(rows).toBeLessThanOrEqual(5);
+    expect(await usageOf(attacker.tenantId)).toBe(rows);
+    // Filled up to the quota again, exactly.
+    let next = 30;
+    while ((await usersOf(attacker.tenantId)) < 5) expect((await attacker.scim("POST", "/Users", entraUser(mobile(next++)))).status).toBe(201);
+    const refused = await attacker.scim("POST", "/Users", entraUser(mobile(next)));
+    expect(refused.status, refused.text).toBe(400);
+    expect([await usersOf(attacker.tenantId), await usageOf(attacker.tenantId)]).toEqual([5, 5]);
+    expect((await victim.scim("POST", "/Users", entraUser("441234567890"))).status).toBe(201);
+  });
+
+  it("keeps the count exact while the same five numbers are deleted and re-created ten times over, concurrently", async () => {
+    const attacker = await connectedTenant({ maxUsers: 5 });
+    let ids = (await Promise.all([0, 1, 2, 3, 4].map((i) => attacker.scim("POST", "/Users", entraUser(mobile(i)))))).map((r) => r.body.id as string);
+    for (let round = 0; round < 10; round++) {
+      const answers = await Promise.all([
+        ...ids.map((id) => attacker.scim("DELETE", `/Users/${id}`)),
+        ...[0, 1, 2, 3, 4].map((i) => attacker.scim("POST", "/Users", entraUser(mobile(i)))),
+      ]);
+      for (const res of answers) expect([201, 204, 400, 409], res.text).toContain(res.status);
+      const listed = await attacker.scim("GET", "/Users?count=10");
+      ids = listed.body.Resources.map((u: { id: string }) => u.id);
+      expect(await usageOf(attacker.tenantId)).toBe(await usersOf(attacker.tenantId));
+    }
+    expect(await usersOf(attacker.tenantId)).toBeLessThanOrEqual(5);
+  });
+});
+
+describe("the outbox every tenant shares", () => {
+  const eventBytes = async (tenantId: string) =>
+    (await env.DB.prepare("SELECT count(*) AS n, sum(length(CAST(payload AS BLOB))) AS bytes FROM change_events WHERE tenant_id = ?")
+      .bind(tenantId)
+      .first<{ n: number; bytes: number }>()) ?? { n: 0, bytes: 0 };
+
+  // HOLE: externalId, displayName (any name, for a tenant whose record lists no managers), givenName,
+  // familyName, formatted and the work e-mail are profile attributes, always stored and copied into every
+  // change event, with no length bound of their own (only the whole user's 8 KiB). Flipping a 7,000-character
+  // externalId stores about 7.3 KB of change event per PATCH, kept 30 days (OUTBOX_RETENTION_DAYS) and posted
+  // to the core. At the tenant's own rate limit (1,000 requests per 10 s per Cloudflare location), that is
+  // about 730 KB/s: D1's 10 GB database limit in under 4 hours, after which every tenant's writes fail. Even at
+  // 600 bytes an event the limit is reached in about 2 days; nothing bounds a tenant's outbox rows. Fix: bound
+  // each profile value (a number of 15 digits, RFC 5321's 254 characters for an e-mail, a few hundred for
+  // names), and bound or coalesce a tenant's undelivered and retained events (only a user's latest state
+  // matters to the core).
+  it.fails("keeps a change event within 2 KiB when a tenant flips a 7,000-character externalId back and forth", async () => {
+    const attacker = await connectedTenant();
+    const created = await attacker.scim("POST", "/Users", entraUser("11234567890"));
+    expect(created.status, created.text).toBe(201);
+    for (let i = 0; i < 20; i++) {
+      const res = await attacker.scim("PATCH", `/Users/${created.body.id}`, patchOf({ op: "Replace", path: "externalId", value: `${i % 2 ? "a" : "b"}${"x".repeat(7_000)}` }));
+      expect(res.status, res.text.slice(0, 200)).toBe(200);
+    }
+    const { n, bytes } = await eventBytes(attacker.tenantId);
+    expect(n).toBe(21);
+    expect(bytes / n, `${n} events hold ${bytes} bytes`).toBeLessThanOrEqual(2 * 1024);
+  });
+
+  it("writes no event for a PATCH that changes nothing, however often it is sent", async () => {
+    const attacker = await connectedTenant();
+    const created = await attacker.scim("POST", "/Users", entraUser("11234567890"));
+    for (let i = 0; i < 20; i++) {
+      const res = await attacker.scim("PATCH", `/Users/${created.body.id}`, patchOf({ op: "Replace", path: "displayName", value: "Ann Manager" }));
+      expect(res.status, res.text).toBe(200);
+    }
+    expect((await eventBytes(attacker.tenantId)).n).toBe(1);
+  });
+});
