@@ -95,3 +95,39 @@ describe("the outbox every tenant shares", () => {
     expect((await eventBytes(attacker.tenantId)).n).toBe(1);
   });
 });
+
+describe("the 8 KiB cap under bodies shaped to slip past it", () => {
+  const storedBytes = async (id: string) =>
+    (await env.DB.prepare("SELECT length(CAST(resource AS BLOB)) AS n FROM users WHERE id = ?").bind(id).first<{ n: number }>())?.n ?? 0;
+  const many = (n: number, make: (i: number) => [string, unknown]) => Object.fromEntries(Array.from({ length: n }, (_, i) => make(i)));
+
+  it.each([
+    ["6,000 one-character attributes", () => many(6_000, (i) => [`a${i}`, 0])],
+    ["attributes nested 30 deep, 4 wide at each of the last levels", () => ({ deep: JSON.parse(`${'{"a":'.repeat(26)}${JSON.stringify({ b: [1, 2, 3, 4], c: { d: [5, 6, 7, 8] } })}${"}".repeat(26)}`) })],
+    ["20,000 three-byte characters", () => ({ euro: "€".repeat(20_000) })],
+    ["12,000 four-byte characters", () => ({ emoji: "😀".repeat(12_000) })],
+    ["1,000 e-mails besides the work one", () => ({ emails: [{ type: "work", value: "ann.lee@contoso.example" }, ...Array.from({ length: 1_000 }, (_, i) => ({ type: "other", value: `a${i}@x.example` }))] })],
+    ["a key of 60,000 characters", () => ({ ["k".repeat(60_000)]: 1 })],
+    ["800 extension schemas with an attribute each", () => many(800, (i) => [`urn:x:${i}`, { v: i }])],
+  ])("stores a POST with %s within 8 KiB, within a second, and answers with what it stored", async (_what, extra) => {
+    const attacker = await connectedTenant();
+    const started = Date.now();
+    const res = await attacker.scim("POST", "/Users", entraUser("11234567890", extra()));
+    expect(res.status, res.text.slice(0, 300)).toBe(201);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await storedBytes(res.body.id)).toBeLessThanOrEqual(8 * 1024);
+    const read = await attacker.scim("GET", `/Users/${res.body.id}`);
+    expect(JSON.parse(read.text), read.text.slice(0, 300)).toEqual({ ...res.body, meta: read.body.meta });
+  });
+
+  it.each([
+    ["a schemas array of 3,000 entries", { schemas: Array.from({ length: 3_000 }, (_, i) => `urn:x:${i}`) }],
+    ["an externalId of 9,000 characters", { externalId: "1".repeat(9_000) }],
+    ["a work e-mail of 9,000 characters", { emails: [{ type: "work", value: `${"a".repeat(9_000)}@x.example` }] }],
+  ])("refuses a POST whose profile alone is over 8 KiB (%s) with 400 invalidValue", async (_what, extra) => {
+    const attacker = await connectedTenant();
+    const res = await attacker.scim("POST", "/Users", entraUser("11234567890", extra));
+    expect(res.status, res.text.slice(0, 300)).toBe(400);
+    expect(res.body.scimType).toBe("invalidValue");
+  });
+});
