@@ -5,13 +5,14 @@
 import { env } from "cloudflare:test";
 import type { JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import devKey from "../../src/cli/dev-signing-key.json";
-import { signDevToken } from "../../src/cli/dev-token.ts";
+import devKey from "../../src/tools/dev/dev-signing-key.json";
+import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { createApp } from "../../src/app.ts";
-import { mintSecretToken, sha256Hex } from "../../src/auth/secret-token.ts";
+import { mintSecretToken, sha256Hex } from "../../src/tenants/secret-token.ts";
 import { tenantKey, type TenantRecord } from "../../src/tenants/record.ts";
 import { BASE, allowTenant, call, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
 import { managedTenant, patchOf, storedUser } from "../support/managers.ts";
+import { testDeps } from "../support/deps.ts";
 
 const ATTACKER_MANAGERS: TenantRecord["managers"] = [
   { key: "ann", name: "Ann Manager" },
@@ -128,7 +129,7 @@ describe("tokens and auth modes under a hostile tenant", () => {
   });
 
   it("follows a tenant's auth mode switched back and forth six times, each kind accepted exactly when the mode allows it, while another tenant is served", async () => {
-    const app = createApp({ auth: { tenantCacheMs: 0 } });
+    const app = createApp(testDeps(), { auth: { tenantCacheMs: 0 } });
     const { tenantId, secret } = await tenantWithSecret({});
     const entra = await signDevToken({ jwk: devKey as JWK, tenantId });
     const bystander = newTenantId();

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { countingD1, emptyCounts } from "../bench/counting-d1.ts";
 import { allowTenant, connectedTenant, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
+import { testDeps } from "../support/deps.ts";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const patchOf = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
@@ -140,7 +141,7 @@ describe("D1 under a tenant's contention on one user", () => {
   // statements (12.8 a request) in 2.3 s, all 200: the backoff keeps it linear, not quadratic.
   it("answers 100 simultaneous PATCHes of one user with 200 each, within 30 D1 statements a request", async () => {
     // One binding call lets 1,000 requests through, so the rate limit stays out of this measurement (below).
-    const app = createApp({ rateLimit: { requestsPerCall: 1_000 } });
+    const app = createApp(testDeps(), { rateLimit: { requestsPerLease: 1_000 } });
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     const token = await devToken(tenantId);
@@ -163,7 +164,7 @@ describe("D1 under a tenant's contention on one user", () => {
   // concurrent requests trips a limit meant for 1,000. Fix: let concurrent requests wait for the one call in
   // flight (share its promise, as jwks-cache.ts does for refreshes).
   it.fails("answers 100 simultaneous first requests of one tenant, a tenth of its limit, without 429", async () => {
-    const app = createApp();
+    const app = createApp(testDeps());
     const tenantId = newTenantId();
     await allowTenant(tenantId);
     const token = await devToken(tenantId);
