@@ -5,12 +5,15 @@
 // queue consumer and the cron. Nothing else in the Worker reads the clock, draws random numbers, mints ids,
 // sleeps, writes a log line or opens a database on its own.
 import type { Db } from "./db/client.ts";
+import type { ShardEnv } from "./db/shards.ts";
 import type { Log } from "./log.ts";
+import type { TenantRecord } from "./tenants/record.ts";
+import type { ShardName } from "./tenants/shard.ts";
 
 export type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
-/** The storage bindings a database handle is opened on. */
-export type StorageEnv = Pick<Env, "DB">;
+/** The storage bindings a database handle is opened on: the shards (DB, DB_2, ...), found by name. */
+export type StorageEnv = ShardEnv;
 
 export type Deps = {
   /** Outbound HTTP: the TeleMessage core, and Microsoft's signing keys. */
@@ -23,10 +26,13 @@ export type Deps = {
   sleep: (ms: number) => Promise<void>;
   log: Log;
   /**
-   * The database that holds a tenant's users and their outbox. Today every tenant's is the DB binding;
-   * placing tenants on several databases changes this one place.
+   * The database that holds a tenant's users and their outbox: the shard its allow-list record names
+   * (tenants/shard.ts shardOf, the one resolution of a tenant to its database). It takes the record, which
+   * every request already holds (the tenant guard read it), so finding the database costs nothing.
    */
-  database: (env: StorageEnv, tenantId: string) => Db;
-  /** Every database, for what sweeps the whole outbox rather than one tenant (the cron, dead letters). */
-  databases: (env: StorageEnv) => readonly Db[];
+  database: (env: StorageEnv, tenant: { record: Pick<TenantRecord, "shard"> }) => Db;
+  /** A shard by name: the queue consumer (each message names the shard its event lives in) and the cron. */
+  shard: (env: StorageEnv, name: ShardName) => Db;
+  /** Every shard's name, DB first: for what sweeps every database (the cron, dead letters, /health). */
+  shards: (env: StorageEnv) => readonly ShardName[];
 };

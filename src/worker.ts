@@ -3,14 +3,15 @@
 // randomness, and call the same handlers the runtime calls. The same Deps reaches the SCIM app, the queue
 // consumer and the cron.
 import { createApp, type AppOptions } from "./app.ts";
-import { openDb } from "./db/client.ts";
+import { openShard, shardNames } from "./db/shards.ts";
 import type { Deps } from "./deps.ts";
 import { handleQueueBatch } from "./outbox/consumer.ts";
 import { readForwardingConfig, type ForwardingConfig } from "./outbox/forwarding-config.ts";
-import { runOutboxCron } from "./outbox/cron.ts";
+import { runOutboxCrons } from "./outbox/cron.ts";
+import { shardOf } from "./tenants/shard.ts";
 
-/** What varies, as the runtime or a test gives it; the databases default to the DB binding. */
-export type WorkerInputs = Omit<Deps, "database" | "databases"> & Partial<Pick<Deps, "database" | "databases">>;
+/** What varies, as the runtime or a test gives it; the databases default to the env's shard bindings. */
+export type WorkerInputs = Omit<Deps, "database" | "shard" | "shards"> & Partial<Pick<Deps, "database" | "shard" | "shards">>;
 
 export type WorkerOptions = {
   /** Fields that replace what wrangler.toml and the secrets give (a shorter timeout, say). */
@@ -19,11 +20,12 @@ export type WorkerOptions = {
   app?: AppOptions;
 };
 
-/** The one Deps of a Worker. Every tenant's database is the DB binding today (Deps.database says why). */
+/** The one Deps of a Worker. A tenant's database is the shard its record names (db/shards.ts). */
 export function buildDeps(inputs: WorkerInputs): Deps {
   return {
-    database: (env) => openDb(env.DB),
-    databases: (env) => [openDb(env.DB)],
+    database: (env, tenant) => openShard(env, shardOf(tenant.record)),
+    shard: openShard,
+    shards: shardNames,
     ...inputs,
   };
 }
@@ -38,7 +40,7 @@ export function createWorker(inputs: WorkerInputs, options: WorkerOptions = {}) 
       await handleQueueBatch(batch, env, deps, config(env));
     },
     async scheduled(_controller, env, _ctx) {
-      for (const db of deps.databases(env)) await runOutboxCron(db, env.CHANGES, deps, config(env));
+      await runOutboxCrons(env, env.CHANGES, deps, config(env));
     },
   } satisfies ExportedHandler<Env>;
 }

@@ -1,5 +1,11 @@
 // Two projects. "workers": every test of the Worker, inside workerd with the real local D1/KV/Queue
 // bindings from wrangler.toml. "node": the command-line tools (they run on Node and drive wrangler).
+//
+// The workers project puts every test tenant on the SECOND shard (DB_2; test/support/shards.ts), so every HTTP
+// test runs against a tenant on a non-default shard (issue 15 §2) without running the suite twice (its time
+// is a tracked target). The first shard keeps its own tests: records without a shard, written directly
+// (test/http/shards.test.ts and every test that puts a record itself), and the cron/health sweeps of all
+// shards. `TEST_TENANT_SHARD=DB npm test` runs the same suite with the test tenants on the first shard.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
@@ -15,39 +21,7 @@ export default defineConfig(async () => ({
   root,
   test: {
     projects: [
-      {
-        plugins: [
-          cloudflareTest({
-            wrangler: { configPath: `${root}/wrangler.toml` },
-            miniflare: {
-              bindings: {
-                TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
-                // The production [vars], so a test can prove that production does not trust the dev key.
-                PRODUCTION_VARS: readProductionVars(`${root}/wrangler.toml`),
-                CORE_TOKEN,
-              },
-              // Requests' sends go to a queue nothing consumes: otherwise the real consumer would post to
-              // CORE_URL in the background. Forwarding tests drive the consumer themselves, with the core
-              // emulator as its fetch (test/support/forwarding.ts).
-              queueProducers: { CHANGES: { queueName: "telemessage-user-changes-unconsumed-in-tests" } },
-              // A real rate limiter with a limit small enough to reach in a test.
-              ratelimits: { TEST_LOW_RATE_LIMIT: { namespace_id: "9001", simple: { limit: 3, period: 10 } } },
-            },
-          }),
-        ],
-        test: {
-          name: "workers",
-          // One Miniflare (one workerd) per pool worker, reused by every test file it runs, instead of a new
-          // one per file: that start-up was 106 s of a 219 s suite. What isolation needs is already in the
-          // tests: each makes its own tenants (newTenantId), so files sharing one D1 and one KV never see
-          // each other's users; checks that read a whole table are scoped to their tenants
-          // (test/bench/soak-check.ts). Module-scope caches are shared too, which is what production does.
-          isolate: false,
-          root,
-          include: ["test/unit/**/*.test.ts", "test/http/**/*.test.ts"],
-          setupFiles: ["test/support/freeze-builtins.ts", "test/support/apply-migrations.ts"],
-        },
-      },
+      await workersProject("workers", ["test/unit/**/*.test.ts", "test/http/**/*.test.ts"], process.env.TEST_TENANT_SHARD ?? "DB_2"),
       {
         test: {
           name: "node",
@@ -60,3 +34,41 @@ export default defineConfig(async () => ({
     ],
   },
 }));
+
+/** The Worker's tests in workerd; `tenantShard` puts every test tenant on that shard (support/shards.ts). */
+async function workersProject(name: string, include: string[], tenantShard: string) {
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: `${root}/wrangler.toml` },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
+            // The production [vars], so a test can prove that production does not trust the dev key.
+            PRODUCTION_VARS: readProductionVars(`${root}/wrangler.toml`),
+            CORE_TOKEN,
+            TEST_TENANT_SHARD: tenantShard,
+          },
+          // Requests' sends go to a queue nothing consumes: otherwise the real consumer would post to
+          // CORE_URL in the background. Forwarding tests drive the consumer themselves, with the core
+          // emulator as its fetch (test/support/forwarding.ts).
+          queueProducers: { CHANGES: { queueName: "telemessage-user-changes-unconsumed-in-tests" } },
+          // A real rate limiter with a limit small enough to reach in a test.
+          ratelimits: { TEST_LOW_RATE_LIMIT: { namespace_id: "9001", simple: { limit: 3, period: 10 } } },
+        },
+      }),
+    ],
+    test: {
+      name,
+      // One Miniflare (one workerd) per pool worker, reused by every test file it runs, instead of a new
+      // one per file: that start-up was 106 s of a 219 s suite. What isolation needs is already in the
+      // tests: each makes its own tenants (newTenantId), so files sharing one D1 and one KV never see
+      // each other's users; checks that read a whole table are scoped to their tenants
+      // (test/bench/soak-check.ts). Module-scope caches are shared too, which is what production does.
+      isolate: false,
+      root,
+      include,
+      setupFiles: ["test/support/freeze-builtins.ts", "test/support/apply-migrations.ts"],
+    },
+  };
+}

@@ -8,6 +8,7 @@
 //     permanent (other 4xx)                -> record failed, ack (an operator redrives it after the fix)
 // After max_retries the queue moves a message to the dead-letter queue, whose batches land in
 // handleDeadLetters: the event is recorded failed. Nothing here throws: a storage error retries the message.
+// Each message names the shard its event lives in (queue-message.ts); its state is read and recorded there.
 import { CoreEvent } from "../core-event.ts";
 import type { Db } from "../db/client.ts";
 import { sqliteErrorClass } from "../db/storage-errors.ts";
@@ -21,6 +22,7 @@ import {
 } from "../db/delivery-store.ts";
 import type { Deps, StorageEnv } from "../deps.ts";
 import { retryDelaySeconds } from "./backoff.ts";
+import { shardOfMessage } from "./queue-message.ts";
 import { postEvent } from "./core-client.ts";
 import type { DeliveryOutcome } from "./delivery-outcome.ts";
 import type { ForwardingConfig } from "./forwarding-config.ts";
@@ -40,19 +42,23 @@ export async function handleChangeBatch(batch: MessageBatch<unknown>, env: Stora
   for (const message of batch.messages) await deliverMessage(env, message, deps, config);
 }
 
+/** What the log says of a storage failure: the SQLite error class, or a shard this Worker is not bound to. */
+const storageErrorOf = (error: unknown): string => (error as { storageError?: string } | null)?.storageError ?? sqliteErrorClass(error);
+
 async function deliverMessage(env: StorageEnv, message: Message<unknown>, deps: Deps, config: ForwardingConfig): Promise<DeliveryResult> {
   const parsed = CoreEvent.safeParse(message.body);
-  if (!parsed.success) {
+  const shard = shardOfMessage(message.body);
+  if (!parsed.success || shard === undefined) {
     // Not an event this version of the gateway understands (a schema drift during a deploy or rollback):
     // posting it cannot help. If it names its event, that event is recorded failed so an operator sees it
-    // and redrives it once matching code runs; either way the message is not looped on. Its tenant is not
-    // trusted either, so every database is asked (there is one today).
+    // and redrives it once matching code runs; either way the message is not looped on. Its tenant and
+    // shard are not trusted either, so every shard is asked.
     const eventId = eventIdOf(message.body);
     try {
-      if (eventId) for (const db of deps.databases(env)) await recordFailed(db, eventId, null, "malformed event body", deps.now().toISOString());
+      if (eventId) for (const name of deps.shards(env)) await recordFailed(deps.shard(env, name), eventId, null, "malformed event body", deps.now().toISOString());
     } catch (error) {
       const delaySeconds = retryDelaySeconds(message.attempts, undefined, deps.random, config.backoff);
-      deps.log({ level: "error", msg: "delivery", outcome: "retry", eventId, storageError: sqliteErrorClass(error), delaySeconds });
+      deps.log({ level: "error", msg: "delivery", outcome: "retry", eventId, storageError: storageErrorOf(error), delaySeconds });
       message.retry({ delaySeconds });
       return "retry";
     }
@@ -61,13 +67,13 @@ async function deliverMessage(env: StorageEnv, message: Message<unknown>, deps: 
     return "malformed";
   }
   const event = parsed.data;
-  const db = deps.database(env, event.tenantId);
   const line = (fields: Record<string, unknown>) =>
     deps.log({
       level: fields.level,
       msg: "delivery",
       eventId: event.eventId,
       tenant: event.tenantId,
+      shard,
       type: event.type,
       version: event.version,
       attempts: message.attempts,
@@ -76,6 +82,7 @@ async function deliverMessage(env: StorageEnv, message: Message<unknown>, deps: 
     });
 
   try {
+    const db = deps.shard(env, shard);
     const known = await findDeliveryState(db, event.eventId);
     if (!known) {
       // The row is gone (pruned after retention, so long since delivered) or was never written here.
@@ -100,7 +107,7 @@ async function deliverMessage(env: StorageEnv, message: Message<unknown>, deps: 
   } catch (error) {
     // D1 failed around the call. Retrying may post again; the Idempotency-Key makes that harmless.
     const delaySeconds = retryDelaySeconds(message.attempts, undefined, deps.random, config.backoff);
-    line({ level: "error", outcome: "retry", status: null, reason: "storage error", storageError: sqliteErrorClass(error), delaySeconds });
+    line({ level: "error", outcome: "retry", status: null, reason: "storage error", storageError: storageErrorOf(error), delaySeconds });
     message.retry({ delaySeconds });
     return "retry";
   }
@@ -145,15 +152,19 @@ const eventIdOf = (body: unknown): string | undefined => {
 
 /**
  * The dead-letter queue's consumer: every message in it exhausted its retries, so its event is failed. The
- * batch mixes tenants, and a message that does not parse names none, so every database records its ids.
+ * batch mixes tenants and shards: each shard records the ids of the messages that name it, and of those
+ * whose shard is not a shard name (not trusted to say where their event is).
  */
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: StorageEnv, deps: Deps, config: ForwardingConfig): Promise<void> {
   const events = batch.messages.map((m) => ({ message: m, event: CoreEvent.safeParse(m.body).data }));
   const ids = batch.messages.flatMap((m) => eventIdOf(m.body) ?? []);
   try {
-    for (const db of deps.databases(env)) await recordDeadLettered(db, ids, deps.now().toISOString());
+    for (const name of deps.shards(env)) {
+      const here = batch.messages.filter((m) => [name, undefined].includes(shardOfMessage(m.body))).flatMap((m) => eventIdOf(m.body) ?? []);
+      if (here.length) await recordDeadLettered(deps.shard(env, name), here, deps.now().toISOString());
+    }
   } catch (error) {
-    deps.log({ level: "error", msg: "dead letters not recorded", messages: ids.length, storageError: sqliteErrorClass(error) });
+    deps.log({ level: "error", msg: "dead letters not recorded", messages: ids.length, storageError: storageErrorOf(error) });
     for (const { message } of events) message.retry({ delaySeconds: retryDelaySeconds(message.attempts, undefined, deps.random, config.backoff) });
     return;
   }
@@ -164,6 +175,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Stora
       outcome: eventIdOf(message.body) ? "dead-lettered" : "malformed",
       messageId: message.id,
       eventId: eventIdOf(message.body),
+      shard: shardOfMessage(message.body) ?? null,
       ...(event && { tenant: event.tenantId, type: event.type, version: event.version }),
       attempts: message.attempts,
       ...(event && { lagMs: deps.now().getTime() - Date.parse(event.occurredAt) }),

@@ -6,10 +6,15 @@
 //     may duplicate a message; the consumer's state check and the core's Idempotency-Key absorb that.
 //  2. Delete delivered and skipped events older than OUTBOX_RETENTION_DAYS.
 //  3. Log one line with what to watch: failed events, and the age of the oldest undelivered one.
+// Each shard's outbox is swept on its own (issue 15 §2), DB first; its line names the shard. A shard that
+// fails is logged and the others are still swept; the run then fails, so the invocation shows it.
 import type { Db } from "../db/client.ts";
+import { sqliteErrorClass } from "../db/storage-errors.ts";
 import { countUnsettled, findResendable, pruneSettled } from "../db/delivery-store.ts";
-import type { Deps } from "../deps.ts";
+import type { Deps, StorageEnv } from "../deps.ts";
+import type { ShardName } from "../tenants/shard.ts";
 import type { ForwardingConfig } from "./forwarding-config.ts";
+import { queueBody } from "./queue-message.ts";
 import { chunkForQueue } from "./queue-chunks.ts";
 import { sendEvents } from "./relay.ts";
 
@@ -17,9 +22,31 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type CronReport = { resent: number; pruned: number; pending: number; enqueued: number; failed: number; oldestInFlightAgeMs: number | null };
 
-/** One database's outbox, swept once (worker.ts runs it over every database of Deps). */
+/** Every shard's outbox, one after the other; a failing shard does not stop the others. */
+export async function runOutboxCrons(
+  env: StorageEnv,
+  queue: Queue,
+  deps: Pick<Deps, "now" | "log" | "shard" | "shards">,
+  config: ForwardingConfig,
+): Promise<Map<ShardName, CronReport>> {
+  const reports = new Map<ShardName, CronReport>();
+  let failure: unknown;
+  for (const shard of deps.shards(env)) {
+    try {
+      reports.set(shard, await runOutboxCron(deps.shard(env, shard), shard, queue, deps, config));
+    } catch (error) {
+      failure ??= error;
+      deps.log({ level: "error", msg: "outbox", shard, storageError: sqliteErrorClass(error) });
+    }
+  }
+  if (failure) throw failure;
+  return reports;
+}
+
+/** One shard's outbox, swept once. */
 export async function runOutboxCron(
   db: Db,
+  shard: ShardName,
   queue: Queue,
   deps: Pick<Deps, "now" | "log">,
   config: ForwardingConfig,
@@ -34,9 +61,9 @@ export async function runOutboxCron(
     limit: config.resendLimit,
   });
   let resent = 0;
-  for (const chunk of chunkForQueue(resendable, (e) => e.payload)) {
+  for (const chunk of chunkForQueue(resendable, (e) => queueBody(e.payload, shard))) {
     // A failed send is logged by sendEvents; the events stay as they are for the next run.
-    if (!(await sendEvents(db, queue, chunk, deps))) break;
+    if (!(await sendEvents(db, shard, queue, chunk, deps))) break;
     resent += chunk.length;
   }
 
@@ -52,6 +79,6 @@ export async function runOutboxCron(
   };
   // A CORE_URL that cannot be used holds every event back: say so once a minute, where operators look.
   const problem = config.coreUrl ? {} : { coreUrlProblem: config.coreUrlProblem ?? "CORE_URL is not set" };
-  deps.log({ level: report.failed > 0 || !config.coreUrl ? "warn" : "info", msg: "outbox", ...report, ...problem });
+  deps.log({ level: report.failed > 0 || !config.coreUrl ? "warn" : "info", msg: "outbox", shard, ...report, ...problem });
   return report;
 }

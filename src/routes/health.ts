@@ -6,13 +6,13 @@ import type { AppEnv } from "../app-env.ts";
 import { sqliteErrorClass } from "../db/storage-errors.ts";
 import type { Deps } from "../deps.ts";
 
-/** Every database of the Deps must answer (there is one today, the DB binding). */
-export const healthRoutes = (deps: Pick<Deps, "databases">) =>
+/** Every shard must answer (DB, DB_2, ...): one unreachable database fails some tenant's every request. */
+export const healthRoutes = (deps: Pick<Deps, "shard" | "shards">) =>
   new Hono<AppEnv>().get("/", async (c) => {
     // Never cached: an uptime check must see the Worker and D1 as they are now.
     c.header("Cache-Control", "no-store");
     try {
-      for (const db of deps.databases(c.env)) await db.$client.prepare("SELECT 1").first();
+      for (const name of deps.shards(c.env)) await deps.shard(c.env, name).$client.prepare("SELECT 1").first();
       return c.json({ status: "ok", d1: "ok" });
     } catch (error) {
       c.set("storageError", sqliteErrorClass(error));

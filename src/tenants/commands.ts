@@ -9,6 +9,7 @@ import { mintSecretToken, sha256Hex } from "./secret-token.ts";
 import { editManagers, isManagerEdit, ManagerEditError, type ManagerChange, type ManagerEdit, type ManagerRename } from "./manager-edits.ts";
 import type { ManagerUsers } from "./manager-users.ts";
 import { TENANT_KEY_PREFIX, TenantId, TenantRecord, parseStoredRecord, tenantKey, type AuthMode } from "./record.ts";
+import { shardOf } from "./shard.ts";
 import type { TenantStore } from "./store.ts";
 
 export type TenantCommandDeps = {
@@ -20,7 +21,7 @@ export type TenantCommandDeps = {
   users?: ManagerUsers;
 };
 
-export type TenantCommandErrorCode = "invalid" | "not_found" | "exists" | "token_exists" | "stored_record_invalid" | "users_not_moved";
+export type TenantCommandErrorCode = "invalid" | "not_found" | "exists" | "token_exists" | "stored_record_invalid" | "users_not_moved" | "no_capacity";
 
 export class TenantCommandError extends Error {
   readonly code: TenantCommandErrorCode;
@@ -67,7 +68,8 @@ export type ListedTenant =
   | { tenantId: string; valid: true; record: TenantRecord; unknownFields?: string[] }
   | { tenantId: string; valid: false; problem: string; raw: string };
 
-export type NewTenant = { accountId: string; name: string; managers?: string[]; enabled?: boolean; callingCodes?: string[] };
+/** `shard`: the D1 binding its users go to (tenants/shard.ts); the CLI places it by the capacity rule. */
+export type NewTenant = { accountId: string; name: string; managers?: string[]; enabled?: boolean; callingCodes?: string[]; shard?: string };
 
 export type TenantUpdate = {
   accountId?: string;
@@ -125,6 +127,15 @@ export async function addTenant(
       `Tenant ${tenantId} is already on the allow-list. Use \`update\` to change it, or \`add --force\` to replace the whole record.`,
     );
   }
+  const before = raw === undefined ? undefined : readRecord(raw);
+  // Replacing a record keeps the tenant where its users are: only a move (tenants move) changes its shard.
+  const shard = before?.ok ? before.record.shard : input.shard;
+  if (before?.ok && input.shard !== undefined && input.shard !== shardOf(before.record)) {
+    throw new TenantCommandError(
+      "invalid",
+      `Tenant ${tenantId}'s users are on shard ${shardOf(before.record)}; replacing its record keeps it there. Move it with \`move ${tenantId} --to ${input.shard}\`.`,
+    );
+  }
   const at = deps.now().toISOString();
   const names = (input.managers ?? []).map((m) => m.trim().toLowerCase());
   if (new Set(names).size !== names.length) throw new TenantCommandError("invalid", "manager names must be unique");
@@ -134,10 +145,10 @@ export async function addTenant(
     ...(input.managers !== undefined ? { managers: editManagersOrRefuse(undefined, { add: input.managers }, at).managers } : {}),
     ...(input.callingCodes !== undefined ? { callingCodes: input.callingCodes } : {}),
     enabled: input.enabled ?? true,
+    ...(shard !== undefined ? { shard } : {}),
     createdAt: at,
     updatedAt: at,
   });
-  const before = raw === undefined ? undefined : readRecord(raw);
   await deps.store.put(tenantKey(tenantId), JSON.stringify(record));
   return {
     tenantId,
@@ -207,9 +218,9 @@ async function reportManagerUsers(
   try {
     for (const change of changes) {
       if (change.kind === "retired") {
-        reports.push({ ...change, users: await users.count(tenantId, change.names) });
+        reports.push({ ...change, users: await users.count(tenantId, record, change.names) });
       } else {
-        const stored = await users.count(tenantId, change.from);
+        const stored = await users.count(tenantId, record, change.from);
         const { moved, remaining } = stored ? await users.move(tenantId, record, change.from, change.to) : { moved: 0, remaining: 0 };
         reports.push({ kind: "renamed", key: change.key, names: change.from, to: change.to, users: stored, moved, remaining });
       }
@@ -320,7 +331,7 @@ const notListed = (tenantId: string) =>
   new TenantCommandError("not_found", `Tenant ${tenantId} is not on the allow-list (add it with \`add\`).`);
 
 /** The fields people care about, in the order they are shown; timestamps are bookkeeping, not changes. */
-const SHOWN_FIELDS = ["accountId", "name", "managers", "callingCodes", "enabled", "secretTokenSha256", "authMode"] as const;
+const SHOWN_FIELDS = ["accountId", "name", "managers", "callingCodes", "enabled", "secretTokenSha256", "authMode", "shard"] as const;
 
 export function diffRecords(before: TenantRecord | undefined, after: TenantRecord | undefined): FieldChange[] {
   const changes: FieldChange[] = [];

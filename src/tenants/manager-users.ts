@@ -4,8 +4,8 @@
 import type { TenantRecord } from "./record.ts";
 
 export type ManagerUsers = {
-  /** Users of the tenant stored under any of `names` (compared ignoring ASCII case). */
-  count(tenantId: string, names: readonly string[]): Promise<number>;
+  /** Users of the tenant stored under any of `names` (compared ignoring ASCII case), in the shard its record names. */
+  count(tenantId: string, record: TenantRecord, names: readonly string[]): Promise<number>;
   /** Moves the users stored under `from` to `to`; how many moved, and how many are still under `from`. */
   move(tenantId: string, record: TenantRecord, from: readonly string[], to: string): Promise<{ moved: number; remaining: number }>;
 };

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { ManagerList, managerNamed, managersOf } from "./managers.ts";
 import { CallingCodes } from "./calling-codes.ts";
+import { ShardName } from "./shard.ts";
 
 /**
  * A GUID's text (8-4-4-4-12 hex digits) as a regular-expression source without anchors, for the patterns
@@ -60,6 +61,8 @@ export const TenantRecord = z
     authMode: z.enum(AUTH_MODES).optional(),
     /** The most users this tenant may have at once; absent: DEFAULT_MAX_USERS (issue 11 §3). */
     maxUsers: z.number().int("maxUsers is a whole number").positive("maxUsers is at least 1").optional(),
+    /** The D1 binding that holds this tenant's users and change events (shard.ts); absent: DB. */
+    shard: ShardName.optional(),
     createdAt: z.string().optional(),
     updatedAt: z.string().optional(),
   })

@@ -9,7 +9,7 @@ import type { Tenant } from "./tenant.ts";
 import { userNotFound } from "./user-not-found.ts";
 
 export async function getUser(deps: Deps, env: StorageEnv, tenant: Tenant, id: string): Promise<UserRow> {
-  const user = await findUserById(deps.database(env, tenant.tenantId), tenant.tenantId, id);
+  const user = await findUserById(deps.database(env, tenant), tenant.tenantId, id);
   if (!user) throw userNotFound();
   return user;
 }
@@ -23,7 +23,7 @@ export async function listUsers(
 ): Promise<{ total: number; rows: UserRow[] }> {
   const matches = toMatches(criteria);
   if (!matches) return { total: 0, rows: [] };
-  return findUsers(deps.database(env, tenant.tenantId), tenant.tenantId, matches, page.startIndex - 1, page.count);
+  return findUsers(deps.database(env, tenant), tenant.tenantId, matches, page.startIndex - 1, page.count);
 }
 
 /**

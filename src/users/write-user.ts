@@ -35,7 +35,7 @@ const DUPLICATE = "A user with this mobile number (userName) already exists in t
 const MAX_ATTEMPTS = 64;
 
 export async function createUser(deps: Deps, env: StorageEnv, tenant: Tenant, body: unknown): Promise<WriteResult> {
-  const db = deps.database(env, tenant.tenantId);
+  const db = deps.database(env, tenant);
   const { resource, dropped } = capStoredResource(parseUserResource(normaliseEmails(body)));
   const columns = applyProfile(resource, tenant);
   const at = deps.now().toISOString();
@@ -68,12 +68,12 @@ const quotaReached = (maxUsers: number) =>
 
 export function replaceUser(deps: Deps, env: StorageEnv, tenant: Tenant, id: string, body: unknown): Promise<WriteResult> {
   const resource = parseUserResource(normaliseEmails(body));
-  return updateWithRetry(deps, deps.database(env, tenant.tenantId), tenant, id, () => resource);
+  return updateWithRetry(deps, deps.database(env, tenant), tenant, id, () => resource);
 }
 
 export function patchUser(deps: Deps, env: StorageEnv, tenant: Tenant, id: string, body: unknown): Promise<WriteResult> {
   const change: ResourceChange = (stored) => parseUserResource(normaliseEmails(applyUserPatch(stored, body)));
-  return updateWithRetry(deps, deps.database(env, tenant.tenantId), tenant, id, change);
+  return updateWithRetry(deps, deps.database(env, tenant), tenant, id, change);
 }
 
 function updateWithRetry(deps: Deps, db: Db, tenant: Tenant, id: string, change: ResourceChange): Promise<WriteResult> {
@@ -116,7 +116,7 @@ async function claimedBack(db: Db, tenant: Tenant, current: UserRow): Promise<bo
 }
 
 export function deleteUser(deps: Deps, env: StorageEnv, tenant: Tenant, id: string): Promise<WriteResult> {
-  const db = deps.database(env, tenant.tenantId);
+  const db = deps.database(env, tenant);
   return retryVersionRace(deps, db, tenant, id, async (current) => {
     // Through another manager's Tenant URL a DELETE changes nothing (manager-rules.ts): 204 all the same.
     if (!mayDelete(current, tenant)) return { user: current, notes: { ignoredForeignManager: true } };

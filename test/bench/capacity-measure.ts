@@ -102,7 +102,8 @@ async function main(): Promise<void> {
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       log: () => {},
       database: () => db,
-      databases: () => [db],
+      shard: () => db,
+      shards: () => ["DB"],
     };
     const env = {} as Env;
 

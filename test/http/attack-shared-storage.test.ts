@@ -7,14 +7,15 @@ import { createApp } from "../../src/app.ts";
 import { countingD1, emptyCounts } from "../bench/counting-d1.ts";
 import { allowTenant, connectedTenant, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
 import { testDeps } from "../support/deps.ts";
+import { testD1, withTestD1 } from "../support/shards.ts";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const patchOf = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 
 const usageOf = async (tenantId: string) =>
-  (await env.DB.prepare("SELECT users FROM tenant_usage WHERE tenant_id = ?").bind(tenantId).first<{ users: number }>())?.users ?? 0;
+  (await testD1.prepare("SELECT users FROM tenant_usage WHERE tenant_id = ?").bind(tenantId).first<{ users: number }>())?.users ?? 0;
 const usersOf = async (tenantId: string) =>
-  (await env.DB.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>())?.n ?? 0;
+  (await testD1.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>())?.n ?? 0;
 const mobile = (i: number) => `1123456${String(7000 + i)}`;
 
 describe("the user quota under a hostile tenant's concurrency", () => {
@@ -61,7 +62,7 @@ describe("the user quota under a hostile tenant's concurrency", () => {
 
 describe("the outbox every tenant shares", () => {
   const eventBytes = async (tenantId: string) =>
-    (await env.DB.prepare("SELECT count(*) AS n, sum(length(CAST(payload AS BLOB))) AS bytes FROM change_events WHERE tenant_id = ?")
+    (await testD1.prepare("SELECT count(*) AS n, sum(length(CAST(payload AS BLOB))) AS bytes FROM change_events WHERE tenant_id = ?")
       .bind(tenantId)
       .first<{ n: number; bytes: number }>()) ?? { n: 0, bytes: 0 };
 
@@ -101,7 +102,7 @@ describe("the outbox every tenant shares", () => {
 
 describe("the 8 KiB cap under bodies shaped to slip past it", () => {
   const storedBytes = async (id: string) =>
-    (await env.DB.prepare("SELECT length(CAST(resource AS BLOB)) AS n FROM users WHERE id = ?").bind(id).first<{ n: number }>())?.n ?? 0;
+    (await testD1.prepare("SELECT length(CAST(resource AS BLOB)) AS n FROM users WHERE id = ?").bind(id).first<{ n: number }>())?.n ?? 0;
   const many = (n: number, make: (i: number) => [string, unknown]) => Object.fromEntries(Array.from({ length: n }, (_, i) => make(i)));
 
   it.each([
@@ -147,14 +148,14 @@ describe("D1 under a tenant's contention on one user", () => {
     const token = await devToken(tenantId);
     const created = (await (await sendThrough(app, token, "POST", "/Users", entraUser("11234567890"))).json()) as { id: string };
     const counts = emptyCounts();
-    const bindings = { ...env, DB: countingD1(env.DB, counts) };
+    const bindings = withTestD1(countingD1(testD1, counts));
     const answers = await Promise.all(
       Array.from({ length: 100 }, (_, i) => sendThrough(app, token, "PATCH", `/Users/${created.id}`, patchOf({ op: "replace", path: "nickName", value: `n${i}` }), bindings)),
     );
     const statuses = answers.map((a) => a.status);
     expect(statuses, JSON.stringify(await Promise.all(answers.filter((a) => a.status !== 200).map((a) => a.text())))).toEqual(Array(100).fill(200));
     expect(counts.statements, `${counts.statements} statements, ${counts.batches} batches`).toBeLessThanOrEqual(30 * 100);
-    expect((await env.DB.prepare("SELECT version FROM users WHERE id = ?").bind(created.id).first<{ version: number }>())?.version).toBe(101);
+    expect((await testD1.prepare("SELECT version FROM users WHERE id = ?").bind(created.id).first<{ version: number }>())?.version).toBe(101);
   }, 60_000);
 
   // HOLE (the tenant's own availability, not another tenant's): src/http/tenant-rate-limit.ts buys a lease of

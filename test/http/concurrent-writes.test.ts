@@ -3,6 +3,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { connectedTenant, entraUser } from "../support/gateway.ts";
+import { testD1 } from "../support/shards.ts";
 
 describe("concurrent writes", () => {
   it("gives exactly one 201 and one 409 for two simultaneous POSTs of the same number", async () => {
@@ -17,7 +18,7 @@ describe("concurrent writes", () => {
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    const events = await env.DB.prepare("SELECT count(*) AS n FROM change_events WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>();
+    const events = await testD1.prepare("SELECT count(*) AS n FROM change_events WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>();
     expect(events?.n).toBe(1);
   });
 
@@ -38,7 +39,7 @@ describe("concurrent writes", () => {
     expect(final.body.meta.version).toBe('W/"11"');
     const enterprise = final.body["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"];
     for (let i = 0; i < 10; i++) expect(enterprise[`costCenter${i}`]).toBe(`cc${i}`);
-    const events = await env.DB.prepare("SELECT version FROM change_events WHERE tenant_id = ? AND user_id = ? ORDER BY version")
+    const events = await testD1.prepare("SELECT version FROM change_events WHERE tenant_id = ? AND user_id = ? ORDER BY version")
       .bind(tenantId, id)
       .all<{ version: number }>();
     expect(events.results.map((e) => e.version)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
@@ -60,7 +61,7 @@ describe("concurrent writes", () => {
     // Each response shows the state its own write produced; versions are a permutation of 2..51.
     const versions = results.map((r) => Number(/\d+/.exec(r.body.meta.version)?.[0])).sort((a, b) => a - b);
     expect(versions).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));
-    const events = await env.DB.prepare(
+    const events = await testD1.prepare(
       "SELECT version, json_extract(payload, '$.user.givenName') AS givenName FROM change_events WHERE tenant_id = ? AND user_id = ? ORDER BY version",
     )
       .bind(tenantId, id)

@@ -4,6 +4,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
 import { eventRows, forwardingPipeline, type Forwarding } from "../support/forwarding.ts";
+import { testD1 } from "../support/shards.ts";
 
 const patch = (...Operations: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations });
 
@@ -25,7 +26,7 @@ async function provision(pipeline: Forwarding) {
 /** The core's users of a tenant against D1's rows: same versions and active flags. */
 async function expectCoreEqualsD1(pipeline: Forwarding, tenantId: string) {
   const rows = (
-    await env.DB.prepare("SELECT id, version, active FROM users WHERE tenant_id = ?").bind(tenantId).all<{ id: string; version: number; active: number }>()
+    await testD1.prepare("SELECT id, version, active FROM users WHERE tenant_id = ?").bind(tenantId).all<{ id: string; version: number; active: number }>()
   ).results;
   const atCore = new Map(pipeline.core.users().filter((u) => u.tenantId === tenantId).map((u) => [u.userId, u]));
   expect(atCore.size).toBe(rows.length);

@@ -6,12 +6,13 @@ import { describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.ts";
 import { findDeliveryState, recordDeadLettered, recordDelivered, recordSkipped } from "../../src/db/delivery-store.ts";
 import { newTenantId } from "../support/gateway.ts";
+import { testD1 } from "../support/shards.ts";
 
-const db = openDb(env.DB);
+const db = openDb(testD1);
 
 async function seed(tenantId: string, userId: string, version: number) {
   const id = crypto.randomUUID();
-  await env.DB.prepare(
+  await testD1.prepare(
     "INSERT INTO change_events (id, tenant_id, user_id, type, version, occurred_at, payload, state) VALUES (?, ?, ?, 'user.updated', ?, ?, '{}', 'enqueued')",
   )
     .bind(id, tenantId, userId, version, new Date().toISOString())
@@ -26,7 +27,7 @@ describe("delivery store", () => {
     const v2 = await seed(tenantId, "u1", 2);
     await recordDelivered(db, v3, 200, "2026-11-28T10:00:00.000Z");
     await recordDelivered(db, v2, 409, "2026-11-28T10:00:01.000Z");
-    const cursor = await env.DB.prepare("SELECT last_version, last_event_id FROM delivery_cursors WHERE tenant_id = ? AND user_id = 'u1'")
+    const cursor = await testD1.prepare("SELECT last_version, last_event_id FROM delivery_cursors WHERE tenant_id = ? AND user_id = 'u1'")
       .bind(tenantId)
       .first();
     expect(cursor).toEqual({ last_version: 3, last_event_id: v3.eventId });
@@ -47,7 +48,7 @@ describe("delivery store", () => {
     const events = [];
     for (let i = 0; i < 150; i++) events.push(await seed(tenantId, `u${i}`, 1));
     await recordDeadLettered(db, events.map((e) => e.eventId), new Date().toISOString());
-    const { results } = await env.DB.prepare("SELECT state, count(*) AS n FROM change_events WHERE tenant_id = ? GROUP BY state").bind(tenantId).all();
+    const { results } = await testD1.prepare("SELECT state, count(*) AS n FROM change_events WHERE tenant_id = ? GROUP BY state").bind(tenantId).all();
     expect(results).toEqual([{ state: "failed", n: 150 }]);
   });
 });

@@ -6,6 +6,7 @@ import { expect, it } from "vitest";
 import type { CoreEvent } from "../../src/core-event.ts";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
 import { forwardingPipeline, seededRandom } from "../support/forwarding.ts";
+import { testD1 } from "../support/shards.ts";
 
 const TENANTS = 4;
 const USERS_PER_TENANT = 25;
@@ -69,7 +70,7 @@ it("a burst of 1,000 changes for 100 users: every user's final state at the core
   const tenantIds = tenants.map((t) => t.tenantId);
   const inTenants = `tenant_id IN (${tenantIds.map(() => "?").join(", ")})`;
   const events = (
-    await env.DB.prepare(`SELECT id, tenant_id, user_id, version, state, payload FROM change_events WHERE ${inTenants}`)
+    await testD1.prepare(`SELECT id, tenant_id, user_id, version, state, payload FROM change_events WHERE ${inTenants}`)
       .bind(...tenantIds)
       .all<{ id: string; tenant_id: string; user_id: string; version: number; state: string; payload: string }>()
   ).results;
@@ -78,7 +79,7 @@ it("a burst of 1,000 changes for 100 users: every user's final state at the core
   expect(unsettled, "every event delivered or superseded").toEqual([]);
 
   const rows = (
-    await env.DB.prepare(`SELECT tenant_id, id, version, last_event_id FROM users WHERE ${inTenants}`)
+    await testD1.prepare(`SELECT tenant_id, id, version, last_event_id FROM users WHERE ${inTenants}`)
       .bind(...tenantIds)
       .all<{ tenant_id: string; id: string; version: number; last_event_id: string }>()
   ).results;

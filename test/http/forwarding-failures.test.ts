@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { redriveSql } from "../../src/tools/outbox/queries.ts";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
 import { CHANGE_QUEUE, eventRows, forwardingPipeline, type Forwarding } from "../support/forwarding.ts";
+import { testD1, withTestD1 } from "../support/shards.ts";
 
 const patch = (...Operations: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations });
 
@@ -22,7 +23,7 @@ const appliedVersions = (pipeline: Forwarding) =>
   pipeline.core.events().flatMap((e) => (e.outcome === "applied" ? [(e.event as { version: number }).version] : []));
 
 /** What an operator runs after fixing the core: `npm run outbox -- redrive --id <event id>`, same SQL. */
-const redrive = (scope: { id?: string; tenant?: string }) => env.DB.prepare(redriveSql(scope)).all();
+const redrive = (scope: { id?: string; tenant?: string }) => testD1.prepare(redriveSql(scope)).all();
 
 describe("when the core misbehaves", () => {
   it("core fails twice then recovers: retried with growing delays, delivered once in effect", async () => {
@@ -161,7 +162,7 @@ describe("when the queue misbehaves", () => {
       throw new Error("D1_ERROR: Network connection lost.");
     };
     const brokenDb = { prepare: unavailable, batch: unavailable, exec: unavailable } as unknown as D1Database;
-    const result = await pipeline.invoke(CHANGE_QUEUE, [message!], { ...pipeline.env, DB: brokenDb });
+    const result = await pipeline.invoke(CHANGE_QUEUE, [message!], withTestD1(brokenDb, pipeline.env));
     expect(result.retryMessages.map((r) => r.msgId)).toEqual([message!.id]);
     expect(result.retryMessages[0]?.delaySeconds).toBeGreaterThan(0);
     expect(pipeline.core.events()).toEqual([]);

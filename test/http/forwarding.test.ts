@@ -5,6 +5,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
 import { eventRows, forwardingPipeline } from "../support/forwarding.ts";
+import { testD1 } from "../support/shards.ts";
 
 const patch = (...Operations: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations });
 
@@ -96,11 +97,11 @@ describe("forwarding every SCIM write to the core", () => {
     const { tenantId, token } = await tenantWithToken();
     const created = await pipeline.scim(token, "POST", "/Users", entraUser("11234567891"));
     await pipeline.drain();
-    const event = await env.DB.prepare("SELECT state, last_status, delivered_at FROM change_events WHERE tenant_id = ?")
+    const event = await testD1.prepare("SELECT state, last_status, delivered_at FROM change_events WHERE tenant_id = ?")
       .bind(tenantId)
       .first<{ state: string; last_status: number; delivered_at: string }>();
     expect(event).toMatchObject({ state: "delivered", last_status: 200, delivered_at: pipeline.clock.now().toISOString() });
-    const cursor = await env.DB.prepare("SELECT last_version FROM delivery_cursors WHERE tenant_id = ? AND user_id = ?")
+    const cursor = await testD1.prepare("SELECT last_version FROM delivery_cursors WHERE tenant_id = ? AND user_id = ?")
       .bind(tenantId, created.body.id)
       .first<{ last_version: number }>();
     expect(cursor?.last_version).toBe(1);

@@ -13,9 +13,10 @@ import { tenantKey, type TenantRecord } from "../../src/tenants/record.ts";
 import { forwardingPipeline } from "../support/forwarding.ts";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
 import { eventsOf, managedTenant, patchOf, storedUser } from "../support/managers.ts";
+import { d1Of, TEST_SHARD, testD1 } from "../support/shards.ts";
 
-const execute: ExecuteStatements = async (statements) =>
-  (await env.DB.batch(statements.map((s) => env.DB.prepare(s)))).map((r) => (r.results ?? []) as Record<string, unknown>[]);
+const execute: ExecuteStatements = async (shard, statements) =>
+  (await d1Of(shard).batch(statements.map((s) => d1Of(shard).prepare(s)))).map((r) => (r.results ?? []) as Record<string, unknown>[]);
 
 const commandDeps = (now = () => new Date()) => ({
   store: createKvBindingStore(env.TENANTS),
@@ -81,7 +82,7 @@ describe("--rename-manager OLD=NEW", () => {
   it("skips a user Entra wrote between the read and the move (no event, no lost write), and moves it on the next pass", async () => {
     const t = await managedTenant({ managers: ["Ann Manager"] });
     const created = await t.send(undefined, "POST", "/Users", entraUser("11234567890"));
-    const [row] = (await env.DB.prepare("SELECT * FROM users WHERE id = ?1").bind(created.body.id).all<Record<string, unknown>>()).results;
+    const [row] = (await testD1.prepare("SELECT * FROM users WHERE id = ?1").bind(created.body.id).all<Record<string, unknown>>()).results;
     const stale: UserRow = {
       id: created.body.id,
       tenantId: t.tenantId,
@@ -99,7 +100,7 @@ describe("--rename-manager OLD=NEW", () => {
     // Entra changes the user after the CLI read it at version 1.
     await t.send(undefined, "PATCH", `/Users/${created.body.id}`, patchOf({ op: "Replace", path: "name.givenName", value: "Annie" }));
     const eventId = crypto.randomUUID();
-    const [update] = await execute(moveStatements(stale, await record(t.tenantId), "Ann Smith", new Date().toISOString(), eventId));
+    const [update] = await execute(TEST_SHARD, moveStatements(stale, await record(t.tenantId), "Ann Smith", new Date().toISOString(), eventId));
     expect(update).toEqual([]);
     expect((await eventsOf(t.tenantId, created.body.id)).map((e) => e.payload.eventId)).not.toContain(eventId);
     expect(await storedUser(t.tenantId, created.body.id)).toMatchObject({ manager: "Ann Manager", version: 2 });
@@ -117,10 +118,10 @@ describe("--rename-manager OLD=NEW", () => {
     const created = await t.send(undefined, "POST", "/Users", entraUser("11234567890", { displayName: hostile }));
     expect(created.status, created.text).toBe(201);
     const users = createManagerUsers(execute, { now: () => new Date(), newId: () => crypto.randomUUID() });
-    expect(await users.count(t.tenantId, [hostile])).toBe(1);
+    expect(await users.count(t.tenantId, await record(t.tenantId), [hostile])).toBe(1);
     expect(await users.move(t.tenantId, await record(t.tenantId), [hostile], "O'Brien \"Bob\"")).toEqual({ moved: 1, remaining: 0 });
     expect((await storedUser(t.tenantId, created.body.id))?.manager).toBe("O'Brien \"Bob\"");
-    expect(await users.count(t.tenantId, ["O'Brien \"Bob\""])).toBe(1);
+    expect(await users.count(t.tenantId, await record(t.tenantId), ["O'Brien \"Bob\""])).toBe(1);
   });
 
   it("leaves the old name accepted and stored as the new one, on the shared URL and on the manager's unchanged key", async () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
 import { newTenantId } from "../support/gateway.ts";
 import { DEAD_LETTER_QUEUE, eventRows, forwardingPipeline } from "../support/forwarding.ts";
+import { TEST_SHARD, testD1 } from "../support/shards.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -13,7 +14,7 @@ const DAY = 24 * 60 * 60 * 1000;
 async function seedEvent(tenantId: string, state: string, occurredAt: Date, options: { enqueuedAt?: Date; payloadBytes?: number } = {}) {
   const id = crypto.randomUUID();
   const payload = { eventId: id, tenantId, padding: "x".repeat(options.payloadBytes ?? 0) };
-  await env.DB.prepare(
+  await testD1.prepare(
     "INSERT INTO change_events (id, tenant_id, user_id, type, version, occurred_at, payload, state, enqueued_at) VALUES (?, ?, ?, 'user.created', 1, ?, ?, ?, ?)",
   )
     .bind(id, tenantId, crypto.randomUUID(), occurredAt.toISOString(), JSON.stringify(payload), state, options.enqueuedAt?.toISOString() ?? null)
@@ -79,7 +80,7 @@ describe("outbox cron", () => {
     await seedEvent(tenantId, "failed", new Date(now - DAY));
     await seedEvent(tenantId, "enqueued", new Date(now - 10 * 60_000), { enqueuedAt: new Date(now - 10 * 60_000) });
     await pipeline.cron();
-    const line = pipeline.logs.find((l) => l.msg === "outbox");
+    const line = pipeline.logs.find((l) => l.msg === "outbox" && l.shard === TEST_SHARD);
     expect(line).toMatchObject({ level: "warn", resent: 0, pruned: 0, failed: expect.any(Number) });
     expect(line?.failed).toBeGreaterThanOrEqual(1);
     expect(line?.oldestInFlightAgeMs).toBeGreaterThanOrEqual(10 * 60_000);
@@ -94,6 +95,7 @@ describe("the Worker's default export (src/index.ts)", () => {
       schemaVersion: 1, eventId: id, type: "user.created", occurredAt: new Date().toISOString(), tenantId, accountId: "TM-1",
       manager: null, userId: crypto.randomUUID(), mobile: "441234567890", version: 1,
       user: { userName: "441234567890", externalId: null, active: true, deleted: false, displayName: null, givenName: null, familyName: null, formattedName: null, workEmail: null },
+      shard: TEST_SHARD,
     };
     const batch = createMessageBatch(DEAD_LETTER_QUEUE, [{ id: "dlq-1", timestamp: new Date(), attempts: 1, body }]);
     const ctx = createExecutionContext();

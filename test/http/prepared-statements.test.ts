@@ -9,6 +9,7 @@ import { openDb } from "../../src/db/client.ts";
 import { users, type UserRow } from "../../src/db/schema.ts";
 import { insertUserWithinQuota, updateUserIfVersion } from "../../src/db/user-store.ts";
 import { newTenantId } from "../support/gateway.ts";
+import { testD1 } from "../support/shards.ts";
 
 const COLUMNS = "id, tenant_id, user_name, mobile, external_id, active, manager, version, last_event_id, resource, created_at, updated_at";
 
@@ -16,7 +17,7 @@ async function stored(id: string) {
   const typed = COLUMNS.split(", ")
     .map((c) => `typeof(${c}) AS ${c}_type, ${c}`)
     .join(", ");
-  const row = await env.DB.prepare(`SELECT ${typed} FROM users WHERE id = ?`).bind(id).first<Record<string, unknown>>();
+  const row = await testD1.prepare(`SELECT ${typed} FROM users WHERE id = ?`).bind(id).first<Record<string, unknown>>();
   const { id: _id, ...rest } = row ?? {};
   return rest;
 }
@@ -42,7 +43,7 @@ function userRow(tenantId: string, overrides: Partial<UserRow>): UserRow {
 
 describe("statements prepared once and bound per request", () => {
   it("store a user's row with the same SQLite types and values as Drizzle's own insert", async () => {
-    const db = openDb(env.DB);
+    const db = openDb(testD1);
     const tenantA = newTenantId();
     const tenantB = newTenantId();
     const viaTemplate = userRow(tenantA, { mobile: "441234567890" });
@@ -56,7 +57,7 @@ describe("statements prepared once and bound per request", () => {
   });
 
   it("update a user's row as Drizzle's own update does", async () => {
-    const db = openDb(env.DB);
+    const db = openDb(testD1);
     const tenantId = newTenantId();
     const first = userRow(tenantId, { active: false });
     await db.insert(users).values(first);

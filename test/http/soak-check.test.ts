@@ -6,6 +6,7 @@ import { createCoreEmulator, type CoreEmulator } from "../../src/tools/dev/core-
 import { checkCore } from "../bench/soak-check.ts";
 import { forwardingPipeline } from "../support/forwarding.ts";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
+import { testD1 } from "../support/shards.ts";
 
 type SoakD1 = Parameters<typeof checkCore>[0];
 
@@ -26,13 +27,13 @@ async function forwardedTenant() {
 describe("the soak run's core check", () => {
   it("finds nothing lost, duplicated or unsettled when every change was forwarded", async () => {
     const pipeline = await forwardedTenant();
-    const check = await checkCore(env.DB as unknown as SoakD1, pipeline.core, [pipeline.tenantId]);
+    const check = await checkCore(testD1 as unknown as SoakD1, pipeline.core, [pipeline.tenantId]);
     expect(check).toMatchObject({ users: 3, deletedUsers: 1, lost: 0, duplicated: 0, unsettled: 0, deliveredNeverReceived: 0 });
   });
 
   it("reports every user as lost, and deliveries the core never received, against a core that holds nothing", async () => {
     const { tenantId } = await forwardedTenant();
-    const check = await checkCore(env.DB as unknown as SoakD1, createCoreEmulator(), [tenantId]);
+    const check = await checkCore(testD1 as unknown as SoakD1, createCoreEmulator(), [tenantId]);
     // Four events, one skipped (the deleted user's create was superseded by its deletion before delivery).
     expect(check).toMatchObject({ users: 3, lost: 3, deliveredNeverReceived: 3 });
   });
@@ -41,6 +42,6 @@ describe("the soak run's core check", () => {
     const pipeline = await forwardedTenant();
     const applied = pipeline.core.events().find((e) => e.outcome === "applied");
     const twice = { ...pipeline.core, events: () => [...pipeline.core.events(), applied!] } as CoreEmulator;
-    expect((await checkCore(env.DB as unknown as SoakD1, twice, [pipeline.tenantId])).duplicated).toBe(2); // counted once by Idempotency-Key, once by (user, version)
+    expect((await checkCore(testD1 as unknown as SoakD1, twice, [pipeline.tenantId])).duplicated).toBe(2); // counted once by Idempotency-Key, once by (user, version)
   });
 });

@@ -12,6 +12,7 @@ import { microsoft } from "../support/microsoft-keys.ts";
 import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { countingD1, countingKv, emptyCounts, type D1Counts } from "../bench/counting-d1.ts";
 import { allowTenant, BASE, entraUser, newTenantId } from "../support/gateway.ts";
+import { testD1, withTestD1 } from "../support/shards.ts";
 
 /** What one request did to D1, by kind: reads run alone, write batches touching users, relay batches. */
 function classify(counts: D1Counts) {
@@ -34,7 +35,7 @@ async function setUp() {
   const kv = { kvGets: 0 };
   // The production [vars]: no development key is trusted, so the token's keys must be fetched.
   const production = JSON.parse(env.PRODUCTION_VARS) as Record<string, string>;
-  const counted = { ...env, ...production, DB: countingD1(env.DB, () => d1.counts), TENANTS: countingKv(env.TENANTS, kv) };
+  const counted = { ...withTestD1(countingD1(testD1, () => d1.counts)), ...production, TENANTS: countingKv(env.TENANTS, kv) };
   const app = createApp(testDeps({ fetch: ms.fetch }));
   const send = async (method: string, path: string, body?: unknown) => {
     d1.counts = emptyCounts();

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { linesInto, testDeps } from "../support/deps.ts";
 import { allowTenant, BASE, devToken, entraUser, newTenantId } from "../support/gateway.ts";
+import { testD1, withTestD1 } from "../support/shards.ts";
 
 /** The real D1 binding, except that batches fail the way D1 does when it is overloaded. */
 const d1FailingBatches = (db: D1Database): D1Database =>
@@ -34,7 +35,7 @@ describe("storage failures", () => {
         headers: { Authorization: `Bearer ${await devToken(tenantId)}`, "Content-Type": "application/scim+json" },
         body: JSON.stringify(entraUser("11234567890")),
       },
-      { ...env, DB: d1FailingBatches(env.DB) },
+      withTestD1(d1FailingBatches(testD1)),
       ctx,
     );
     await waitOnExecutionContext(ctx);
@@ -44,8 +45,8 @@ describe("storage failures", () => {
     expect(text).not.toContain("11234567890");
     expect(text).not.toContain("D1_ERROR");
     expect(lines.join("\n")).not.toContain("11234567890");
-    const rows = await env.DB.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>();
-    const events = await env.DB.prepare("SELECT count(*) AS n FROM change_events WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>();
+    const rows = await testD1.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>();
+    const events = await testD1.prepare("SELECT count(*) AS n FROM change_events WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>();
     expect([rows?.n, events?.n]).toEqual([0, 0]);
   });
 });
@@ -54,7 +55,7 @@ describe("read failures", () => {
   it("answers a failing lookup with 503, not 500", async () => {
     const tenantId = newTenantId();
     await allowTenant(tenantId);
-    const broken = new Proxy(env.DB, {
+    const broken = new Proxy(testD1, {
       get(target, property) {
         if (property === "prepare") {
           return () => {
@@ -68,7 +69,7 @@ describe("read failures", () => {
     const res = await createApp(testDeps()).request(
       `${BASE}/Users?filter=userName+eq+%2211234567890%22`,
       { headers: { Authorization: `Bearer ${await devToken(tenantId)}` } },
-      { ...env, DB: broken },
+      withTestD1(broken),
       createExecutionContext(),
     );
     expect(res.status).toBe(503);

@@ -5,10 +5,11 @@ import { openDb } from "../../src/db/client.ts";
 import { userQueries, type UserMatch } from "../../src/db/user-store.ts";
 import { connectedTenant, entraUser } from "../support/gateway.ts";
 import { SQL } from "../bench/baseline-worker.ts";
+import { testD1 } from "../support/shards.ts";
 
 const eventsOf = async (tenantId: string) =>
   (
-    await env.DB.prepare("SELECT type, version, payload FROM change_events WHERE tenant_id = ? ORDER BY occurred_at, version")
+    await testD1.prepare("SELECT type, version, payload FROM change_events WHERE tenant_id = ? ORDER BY occurred_at, version")
       .bind(tenantId)
       .all<{ type: string; version: number; payload: string }>()
   ).results.map((e) => ({ ...e, payload: JSON.parse(e.payload) }));
@@ -45,16 +46,16 @@ describe("change events", () => {
     const { tenantId, scim } = await connectedTenant();
     await scim("POST", "/Users", entraUser("11234567890"));
     expect((await scim("POST", "/Users", entraUser("11234567890", { externalId: "other" }))).status).toBe(409);
-    const users = await env.DB.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>();
+    const users = await testD1.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>();
     expect(users?.n).toBe(1);
     expect((await eventsOf(tenantId)).length).toBe(1);
   });
 });
 
 describe("query plans", () => {
-  const db = openDb(env.DB);
+  const db = openDb(testD1);
   const plan = async (query: { sql: string; params: unknown[] }) =>
-    (await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).bind(...query.params).all<{ detail: string }>()).results
+    (await testD1.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).bind(...query.params).all<{ detail: string }>()).results
       .map((r) => r.detail)
       .join("; ");
   const pageOf = (matches: UserMatch[], offset = 0) => userQueries(db, "t", matches, offset, 100).page.toSQL();

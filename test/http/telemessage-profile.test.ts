@@ -3,6 +3,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { connectedTenant, entraUser } from "../support/gateway.ts";
+import { testD1 } from "../support/shards.ts";
 
 describe("the mobile number in userName", () => {
   it.each(["11234567890", "441234567890", "85212345678"])("accepts the setup guide's example %s", async (mobile) => {
@@ -58,7 +59,7 @@ describe("the mobile number in userName", () => {
     const created = await scim("POST", "/Users", entraUser("11234567890"));
     // A number accepted before a numbering-plan update that would now refuse it: the stored user must stay
     // patchable, because Entra's PATCHes of other attributes carry no new userName.
-    await env.DB.prepare("UPDATE users SET user_name = ?1, resource = json_set(resource, '$.userName', ?1) WHERE tenant_id = ?2 AND id = ?3").bind("4412", tenantId, created.body.id).run();
+    await testD1.prepare("UPDATE users SET user_name = ?1, resource = json_set(resource, '$.userName', ?1) WHERE tenant_id = ?2 AND id = ?3").bind("4412", tenantId, created.body.id).run();
     const renamed = (givenName: string) => ({
       schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
       Operations: [{ op: "Replace", path: "name.givenName", value: givenName }],

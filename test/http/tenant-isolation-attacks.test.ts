@@ -12,6 +12,7 @@ import { allowTenant, call, connectedTenant, devToken, entraUser, newTenantId, s
 import { growingLengths, hostileFilters, hostilePatches } from "../support/hostile-text.ts";
 import migration from "../../migrations/0004_tenant_usage.sql?raw";
 import securityDoc from "../../docs/security.md?raw";
+import { testD1 } from "../support/shards.ts";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const patchOf = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
@@ -178,7 +179,7 @@ describe("a hostile tenant's filters and paths cannot hold the isolate (issue 11
 describe("a hostile tenant cannot fill the shared database (issue 11 §3)", () => {
   const BLOB = "x".repeat(64_000);
   const storedBytes = async (id: string) =>
-    (await env.DB.prepare("SELECT length(CAST(resource AS BLOB)) AS n, version FROM users WHERE id = ?").bind(id).first<{ n: number; version: number }>()) ?? { n: 0, version: 0 };
+    (await testD1.prepare("SELECT length(CAST(resource AS BLOB)) AS n, version FROM users WHERE id = ?").bind(id).first<{ n: number; version: number }>()) ?? { n: 0, version: 0 };
 
   /** The attacker's calls go through an app whose request log the test reads. */
   async function loggedAttacker() {
@@ -232,9 +233,9 @@ describe("a hostile tenant cannot fill the shared database (issue 11 §3)", () =
 
 describe("a hostile tenant cannot grow without bound (issue 11 §3)", () => {
   const usageOf = async (tenantId: string) =>
-    (await env.DB.prepare("SELECT users FROM tenant_usage WHERE tenant_id = ?").bind(tenantId).first<{ users: number }>())?.users;
+    (await testD1.prepare("SELECT users FROM tenant_usage WHERE tenant_id = ?").bind(tenantId).first<{ users: number }>())?.users;
   const usersOf = async (tenantId: string) =>
-    (await env.DB.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>())?.n;
+    (await testD1.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").bind(tenantId).first<{ n: number }>())?.n;
 
   it("answers a create past the tenant's maxUsers with 400 (not 409) that tells the admin what to do, while another tenant still creates", async () => {
     const attacker = await connectedTenant({ maxUsers: 2 });
@@ -266,12 +267,12 @@ describe("a hostile tenant cannot grow without bound (issue 11 §3)", () => {
   it("counts a tenant without a usage row (from before the count existed) from 0, and the migration's statement counts its users", async () => {
     const { tenantId, scim } = await connectedTenant({ maxUsers: 4 });
     for (const n of ["11234567890", "11234567891", "11234567892"]) expect((await scim("POST", "/Users", entraUser(n))).status).toBe(201);
-    await env.DB.prepare("DELETE FROM tenant_usage WHERE tenant_id = ?").bind(tenantId).run();
+    await testD1.prepare("DELETE FROM tenant_usage WHERE tenant_id = ?").bind(tenantId).run();
     const backfill = migration.split("--> statement-breakpoint").map((s) => s.replace(/^--.*$/gm, "").trim()).find((s) => s.startsWith("INSERT"));
     expect(backfill).toBeDefined();
     // docs/security.md gives operators this very statement to re-count after a rollback.
     expect(securityDoc).toContain((backfill as string).replaceAll("`", "").replace(/;$/, ""));
-    await env.DB.prepare(backfill as string).run();
+    await testD1.prepare(backfill as string).run();
     expect(await usageOf(tenantId)).toBe(3);
     expect((await scim("POST", "/Users", entraUser("11234567893"))).status).toBe(201);
     expect((await scim("POST", "/Users", entraUser("11234567894"))).status).toBe(400);

@@ -17,6 +17,7 @@ import { tenantKey } from "../../src/tenants/record.ts";
 import { CHANGE_QUEUE, forwardingPipeline } from "../support/forwarding.ts";
 import { allowTenant, BASE, call, devToken, entraUser, newTenantId } from "../support/gateway.ts";
 import { microsoft } from "../support/microsoft-keys.ts";
+import { onTestShard } from "../support/shards.ts";
 
 type App = ReturnType<typeof createApp>;
 /** The request log line of thousands of refused requests is not what these tests look at. */
@@ -297,7 +298,7 @@ describe("the allow-list record evolves (issue 11 section 7)", () => {
     // As a newer CLI might write it, or as it stays after the Worker is rolled back.
     await env.TENANTS.put(
       tenantKey(newer),
-      JSON.stringify({ accountId: "TM-2002", name: "Fabrikam", managers: ["Ann Manager"], enabled: true, shard: 7, futureSettings: { region: "eu" } }),
+      JSON.stringify({ accountId: "TM-2002", name: "Fabrikam", managers: ["Ann Manager"], enabled: true, ...onTestShard(), residency: 7, futureSettings: { region: "eu" } }),
     );
     const other = newTenantId();
     await allowTenant(other);
@@ -308,7 +309,7 @@ describe("the allow-list record evolves (issue 11 section 7)", () => {
 
   it("still refuses a record whose known fields are wrong", async () => {
     const tenantId = newTenantId();
-    await env.TENANTS.put(tenantKey(tenantId), JSON.stringify({ accountId: "TM-1", name: "X", enabled: "yes", shard: 7 }));
+    await env.TENANTS.put(tenantKey(tenantId), JSON.stringify({ accountId: "TM-1", name: "X", enabled: "yes", residency: 7 }));
     expect((await call("GET", "/Users", { token: await devToken(tenantId) })).status).toBe(403);
   });
 });

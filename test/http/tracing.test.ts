@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { testDeps } from "../support/deps.ts";
 import { allowTenant, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
+import { testD1 } from "../support/shards.ts";
 
 async function tracedGateway() {
   const lines: Record<string, unknown>[] = [];
@@ -21,7 +22,7 @@ async function tracedGateway() {
   return { send };
 }
 
-const eventRow = (id: unknown) => env.DB.prepare("SELECT user_id, type, version FROM change_events WHERE id = ?").bind(id).first();
+const eventRow = (id: unknown) => testD1.prepare("SELECT user_id, type, version FROM change_events WHERE id = ?").bind(id).first();
 
 describe("tracing a request from its log line to D1", () => {
   it("logs the user id and event id of a create, matching users.last_event_id and the change_events row", async () => {
@@ -30,7 +31,7 @@ describe("tracing a request from its log line to D1", () => {
     expect(res.status).toBe(201);
     expect(line.requestId).toBe(res.headers.get("x-request-id"));
     expect(line.userId).toBe(body.id);
-    const user = await env.DB.prepare("SELECT last_event_id FROM users WHERE id = ?").bind(body.id).first<{ last_event_id: string }>();
+    const user = await testD1.prepare("SELECT last_event_id FROM users WHERE id = ?").bind(body.id).first<{ last_event_id: string }>();
     expect(line.eventId).toBe(user?.last_event_id);
     expect(await eventRow(line.eventId)).toEqual({ user_id: body.id, type: "user.created", version: 1 });
   });

@@ -10,6 +10,7 @@ import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { createWorker } from "../../src/worker.ts";
 import { runtimeInputs } from "../support/deps.ts";
 import { allowTenant, BASE, entraUser, newTenantId } from "../support/gateway.ts";
+import { testD1 } from "../support/shards.ts";
 
 const CREATED_AT = "2031-02-03T04:05:06.789Z";
 const DISABLED_AT = "2031-02-03T05:00:00.000Z";
@@ -42,7 +43,7 @@ async function tenantAt(iso: string) {
 }
 
 async function eventsOf(tenantId: string) {
-  const { results } = await env.DB.prepare("SELECT id, type, occurred_at, payload FROM change_events WHERE tenant_id = ? ORDER BY version")
+  const { results } = await testD1.prepare("SELECT id, type, occurred_at, payload FROM change_events WHERE tenant_id = ? ORDER BY version")
     .bind(tenantId)
     .all<{ id: string; type: string; occurred_at: string; payload: string }>();
   return results.map((row) => ({ id: row.id, type: row.type, occurredAt: row.occurred_at, payloadOccurredAt: JSON.parse(row.payload).occurredAt }));

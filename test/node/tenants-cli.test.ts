@@ -287,26 +287,26 @@ describe("tenants auth modes", () => {
 });
 
 describe("records written by a newer version", () => {
-  const NEWER = JSON.stringify({ accountId: "TM-1001", name: "Contoso Ltd", enabled: true, shard: 7 });
+  const NEWER = JSON.stringify({ accountId: "TM-1001", name: "Contoso Ltd", enabled: true, residency: 7 });
 
   it("shows such a record, naming the fields it does not know, and refuses to edit it rather than drop them", async () => {
     const store = createMemoryStore([{ key: tenantKey(TENANT), value: NEWER }]);
     const cli = harness({ store });
     expect(await cli.run("show", TENANT)).toBe(EXIT_OK);
-    expect(cli.stdout()).toMatch(/Other fields\s+shard \(written by a newer version/);
+    expect(cli.stdout()).toMatch(/Other fields\s+residency \(written by a newer version/);
     for (const argv of [["update", TENANT, "--name", "Renamed"], ["disable", TENANT], ["issue-token", TENANT, "--json"]]) {
       expect(await cli.run(...argv)).toBe(EXIT_REFUSED);
     }
     expect(await cli.run("issue-token", TENANT)).toBe(EXIT_REFUSED);
     expect(cli.questions, "nothing to ask about a token that will not be issued").toEqual([]);
-    expect(cli.stderr()).toContain("fields this version of the tool does not know (shard)");
+    expect(cli.stderr()).toContain("fields this version of the tool does not know (residency)");
     expect(await store.get(tenantKey(TENANT))).toBe(NEWER);
   });
 
   it("never writes a field the record format does not define", async () => {
-    expect(TenantRecord.safeParse({ accountId: "TM-1001", name: "Contoso Ltd", enabled: true, shard: 7 }).success).toBe(false);
+    expect(TenantRecord.safeParse({ accountId: "TM-1001", name: "Contoso Ltd", enabled: true, residency: 7 }).success).toBe(false);
     const cli = harness();
-    expect(await cli.run(...ADD, "--shard", "7")).toBe(EXIT_USAGE);
+    expect(await cli.run(...ADD, "--residency", "7")).toBe(EXIT_USAGE);
     expect(await cli.store.list("")).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ function harness(options: { usersUnder?: Record<string, number>; failD1?: boolea
   const calls: string[] = [];
   const usersUnder = { ...options.usersUnder };
   const users: ManagerUsers = {
-    async count(_tenant, names) {
+    async count(_tenant, _record, names) {
       if (options.failD1) throw new Error("wrangler d1 execute failed (exit 1): no such table: users");
       calls.push(`count ${names.join("|")}`);
       return names.reduce((n, name) => n + (usersUnder[name] ?? 0), 0);

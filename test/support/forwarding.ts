@@ -20,6 +20,7 @@ import type { ForwardingConfig } from "../../src/outbox/forwarding-config.ts";
 import { createWorker } from "../../src/worker.ts";
 import { runtimeInputs } from "./deps.ts";
 import { BASE, type ScimResponse } from "./gateway.ts";
+import { testD1 } from "./shards.ts";
 
 /** As wrangler.toml configures the change queue's consumer. */
 export const CHANGE_QUEUE = "telemessage-user-changes";
@@ -261,7 +262,7 @@ export function forwardingPipeline(options: { seed?: number; outbox?: Partial<Fo
 
 /** The outbox rows of one tenant, oldest first. */
 export async function eventRows(tenantId: string) {
-  const { results } = await env.DB.prepare(
+  const { results } = await testD1.prepare(
     "SELECT id, user_id, type, version, state, attempts, last_status, last_error FROM change_events WHERE tenant_id = ? ORDER BY occurred_at, version",
   )
     .bind(tenantId)

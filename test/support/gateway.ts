@@ -5,6 +5,7 @@ import type { JWK } from "jose";
 import devKey from "../../src/tools/dev/dev-signing-key.json";
 import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { tenantKey, type TenantRecord } from "../../src/tenants/record.ts";
+import { onTestShard } from "./shards.ts";
 
 export const BASE = "https://gateway.test/scim/v2";
 
@@ -16,8 +17,9 @@ export function newTenantId(): string {
   return `${crypto.randomUUID().slice(0, 24)}${tail}`;
 }
 
+/** Allow-lists a tenant; on this run's test shard (support/shards.ts) unless the record names its own. */
 export async function allowTenant(tenantId: string, record: Partial<TenantRecord> = {}): Promise<void> {
-  const full: TenantRecord = { accountId: "TM-1001", name: "Contoso", managers: ["Ann Manager"], enabled: true, ...record };
+  const full: TenantRecord = { accountId: "TM-1001", name: "Contoso", managers: ["Ann Manager"], enabled: true, ...onTestShard(), ...record };
   await env.TENANTS.put(tenantKey(tenantId), JSON.stringify(full));
 }
 

@@ -6,6 +6,7 @@ import { createApp } from "../../src/app.ts";
 import { linesInto, testDeps } from "./deps.ts";
 import { tenantKey, type TenantRecord } from "../../src/tenants/record.ts";
 import { allowTenant, devToken, newTenantId, sendThrough } from "./gateway.ts";
+import { testD1 } from "./shards.ts";
 
 export const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
@@ -41,12 +42,12 @@ export async function managedTenant(record: Partial<TenantRecord>) {
 export type StoredUser = { manager: string | null; active: number; version: number; resource: string };
 
 export async function storedUser(tenantId: string, id: string): Promise<StoredUser | null> {
-  return env.DB.prepare("SELECT manager, active, version, resource FROM users WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, id).first<StoredUser>();
+  return testD1.prepare("SELECT manager, active, version, resource FROM users WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, id).first<StoredUser>();
 }
 
 /** The change events recorded for a user, oldest first, with their bodies for the core. */
 export async function eventsOf(tenantId: string, userId: string): Promise<{ type: string; version: number; state: string; payload: any }[]> {
-  const { results } = await env.DB.prepare("SELECT type, version, state, payload FROM change_events WHERE tenant_id = ?1 AND user_id = ?2 ORDER BY version")
+  const { results } = await testD1.prepare("SELECT type, version, state, payload FROM change_events WHERE tenant_id = ?1 AND user_id = ?2 ORDER BY version")
     .bind(tenantId, userId)
     .all<{ type: string; version: number; state: string; payload: string }>();
   return results.map((r) => ({ ...r, payload: JSON.parse(r.payload) }));

@@ -24,9 +24,9 @@ describe("tenant allow-list record", () => {
   });
 
   it("reads a stored record past fields it does not know, naming them, but writes none (the schema stays strict)", () => {
-    const stored = { accountId: "A1", name: "Contoso", enabled: true, shard: 7, managerKeys: { x: "y" } };
+    const stored = { accountId: "A1", name: "Contoso", enabled: true, region: 7, managerKeys: { x: "y" } };
     const read = parseStoredRecord(JSON.stringify(stored));
-    expect(read).toEqual({ ok: true, record: { accountId: "A1", name: "Contoso", enabled: true }, unknownFields: ["shard", "managerKeys"] });
+    expect(read).toEqual({ ok: true, record: { accountId: "A1", name: "Contoso", enabled: true }, unknownFields: ["region", "managerKeys"] });
     expect(TenantRecord.safeParse(stored).success).toBe(false);
   });
 

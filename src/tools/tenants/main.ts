@@ -9,6 +9,7 @@ import { defaultGatewayHost } from "./gateway-host.ts";
 import { createManagerUsers } from "./manager-moves.ts";
 import { runTenantsCli } from "./cli.ts";
 import { executeD1 } from "../wrangler/d1.ts";
+import { runWrangler } from "../wrangler/run.ts";
 import { createWranglerKvStore, type WranglerTarget } from "../wrangler/kv-store.ts";
 
 /** The host `show` prints in Tenant URLs, from the wrangler.toml the command targets. */
@@ -32,7 +33,8 @@ async function confirm(question: string): Promise<boolean> {
 
 process.exitCode = await runTenantsCli(process.argv.slice(2), {
   openStore: createWranglerKvStore,
-  openUsers: (target) => createManagerUsers((statements) => executeD1(target, statements), { now: () => new Date(), newId: () => crypto.randomUUID() }),
+  openUsers: (target) =>
+    createManagerUsers((shard, statements) => executeD1(target, statements, runWrangler, shard), { now: () => new Date(), newId: () => crypto.randomUUID() }),
   gatewayHost,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

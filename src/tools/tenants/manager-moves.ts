@@ -14,10 +14,11 @@
 import type { UserRow } from "../../db/schema.ts";
 import type { ManagerUsers } from "../../tenants/manager-users.ts";
 import { GUID_PATTERN, type TenantRecord } from "../../tenants/record.ts";
+import { shardOf, type ShardName } from "../../tenants/shard.ts";
 import { buildChangeEvent, changeTypeOf } from "../../users/change-event.ts";
 
-/** Runs statements as one batch (one transaction) and answers each one's result rows. */
-export type ExecuteStatements = (statements: string[]) => Promise<Record<string, unknown>[][]>;
+/** Runs statements as one batch (one transaction) on a shard and answers each one's result rows. */
+export type ExecuteStatements = (shard: ShardName, statements: string[]) => Promise<Record<string, unknown>[][]>;
 
 
 /** Users read per pass; each pass is a few `wrangler d1 execute` calls. */
@@ -30,20 +31,22 @@ const MAX_SQL_CHARS = 96_000;
 
 export function createManagerUsers(execute: ExecuteStatements, deps: { now: () => Date; newId: () => string }): ManagerUsers {
   return {
-    async count(tenantId, names) {
-      const [rows] = await execute([`SELECT count(*) AS users FROM users WHERE ${underNames(tenantId, names)}`]);
+    async count(tenantId, record, names) {
+      const [rows] = await execute(shardOf(record), [`SELECT count(*) AS users FROM users WHERE ${underNames(tenantId, names)}`]);
       return Number(rows?.[0]?.users ?? 0);
     },
     async move(tenantId, record, from, to) {
+      // The tenant's own shard, as its record names it (tenants/shard.ts).
+      const shard = shardOf(record);
       let moved = 0;
       for (;;) {
-        const [rows = []] = await execute([selectSql(tenantId, from, to)]);
+        const [rows = []] = await execute(shard, [selectSql(tenantId, from, to)]);
         if (rows.length === 0) break;
         const at = iso(deps.now());
         const pairs = rows.map((row) => moveStatements(toUserRow(row, tenantId), record, to, at, guid(deps.newId(), "event id")));
         let movedNow = 0;
         for (const chunk of chunks(pairs)) {
-          const results = await execute(chunk.flat());
+          const results = await execute(shard, chunk.flat());
           // Each pair is [UPDATE ... RETURNING id, INSERT]; a returned row means the user moved.
           movedNow += results.filter((result, index) => index % 2 === 0 && result.length > 0).length;
         }
@@ -51,7 +54,7 @@ export function createManagerUsers(execute: ExecuteStatements, deps: { now: () =
         // Every user read was changed by someone else meanwhile: stop rather than spin; the count says so.
         if (movedNow === 0) break;
       }
-      return { moved, remaining: await this.count(tenantId, from.filter((name) => lower(name) !== lower(to))) };
+      return { moved, remaining: await this.count(tenantId, record, from.filter((name) => lower(name) !== lower(to))) };
     },
   };
 }

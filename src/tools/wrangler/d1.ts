@@ -1,17 +1,19 @@
-// SQL against the gateway's D1 through `wrangler d1 execute DB --json --command`, so the operator command
-// reaches the local database `npm start` uses and, with --remote --env, Cloudflare's, reusing the
-// operator's `wrangler login`. Node only.
+// SQL against one of the gateway's D1 shards through `wrangler d1 execute <DB, DB_2, ...> --json --command`,
+// so the operator command reaches the local databases `npm start` uses and, with --remote --env,
+// Cloudflare's, reusing the operator's `wrangler login`. Node only.
+import { DEFAULT_SHARD, type ShardName } from "../../tenants/shard.ts";
 import { parseJsonOutput, runWrangler, targetFlags, WranglerError, type RunWrangler, type WranglerTarget } from "./run.ts";
 
 export type D1Target = WranglerTarget;
 
-export const D1_BINDING = "DB";
+/** The first shard; every command names the shard it means, this one when it names none. */
+export const D1_BINDING = DEFAULT_SHARD;
 
-export function d1Args(target: D1Target, sql: string): string[] {
+export function d1Args(target: D1Target, sql: string, shard: ShardName = D1_BINDING): string[] {
   return [
     "d1",
     "execute",
-    D1_BINDING,
+    shard,
     ...targetFlags(target),
     "--json",
     // No prompt can be answered (stdin is closed); remote imports ask one, plain commands do not.
@@ -22,18 +24,31 @@ export function d1Args(target: D1Target, sql: string): string[] {
 }
 
 /** Runs one statement; returns its result rows. */
-export async function queryD1<Row>(target: D1Target, sql: string, run: RunWrangler = runWrangler): Promise<Row[]> {
-  const result = await run(d1Args(target, sql));
+export async function queryD1<Row>(target: D1Target, sql: string, run: RunWrangler = runWrangler, shard: ShardName = D1_BINDING): Promise<Row[]> {
+  return (await queryD1WithMeta<Row>(target, sql, run, shard)).rows;
+}
+
+/** What D1 says of a statement: remotely its size_after (the database's bytes) among others; locally less. */
+export type D1Meta = { size_after?: number; duration?: number };
+
+/** Runs one statement; returns its result rows and D1's meta. */
+export async function queryD1WithMeta<Row>(target: D1Target, sql: string, run: RunWrangler = runWrangler, shard: ShardName = D1_BINDING): Promise<{ rows: Row[]; meta: D1Meta }> {
+  const result = await run(d1Args(target, sql, shard));
   if (result.status !== 0) throw new WranglerError("d1 execute", result);
-  const parsed = parseJsonOutput(result.stdout) as { results?: Row[]; success?: boolean }[];
+  const parsed = parseJsonOutput(result.stdout) as { results?: Row[]; success?: boolean; meta?: D1Meta }[];
   const [first] = parsed;
   if (!first?.success) throw new WranglerError("d1 execute", result);
-  return first.results ?? [];
+  return { rows: first.results ?? [], meta: first.meta ?? {} };
 }
 
 /** Runs statements in one `wrangler d1 execute` call (locally one db.batch, i.e. one transaction); each one's rows. */
-export async function executeD1(target: D1Target, statements: string[], run: RunWrangler = runWrangler): Promise<Record<string, unknown>[][]> {
-  const result = await run(d1Args(target, statements.join(";\n")));
+export async function executeD1(
+  target: D1Target,
+  statements: string[],
+  run: RunWrangler = runWrangler,
+  shard: ShardName = D1_BINDING,
+): Promise<Record<string, unknown>[][]> {
+  const result = await run(d1Args(target, statements.join(";\n"), shard));
   if (result.status !== 0) throw new WranglerError("d1 execute", result);
   const parsed = parseJsonOutput(result.stdout) as { results?: Record<string, unknown>[]; success?: boolean }[];
   if (parsed.length !== statements.length || parsed.some((r) => !r.success)) throw new WranglerError("d1 execute", result);
