@@ -1,8 +1,11 @@
 // npm run deploy: what it runs, in which order, and what it refuses, from the real wrangler.toml.
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { planDeploy, type WranglerConfig } from "../../src/tools/deploy/plan.ts";
+import { planDeploy, refusalOf, type WranglerConfig } from "../../src/tools/deploy/plan.ts";
 
 const repoConfig = parse(readFileSync("wrangler.toml", "utf8")) as WranglerConfig & Record<string, any>;
 
@@ -36,16 +39,28 @@ describe("npm run deploy", () => {
     expect(plan.ok || plan.message).toContain("KV TENANTS id");
   });
 
-  it("applies the remote D1 migrations of that environment first, then deploys it", () => {
+  it("applies the remote D1 migrations to every shard of that environment, checks that none is behind, then deploys it", () => {
     expect(planDeploy(["--env", "production", "--message", "release 42"], filledIn())).toEqual({
       ok: true,
       env: "production",
       dryRun: false,
       steps: [
         { label: expect.any(String), args: ["d1", "migrations", "apply", "DB", "--remote", "--env", "production"] },
+        { label: expect.any(String), args: ["d1", "migrations", "apply", "DB_2", "--remote", "--env", "production"] },
+        { label: expect.any(String), args: ["d1", "migrations", "list", "DB", "--remote", "--env", "production"], check: "migrations-current", refusal: expect.stringContaining("shard DB is behind") },
+        { label: expect.any(String), args: ["d1", "migrations", "list", "DB_2", "--remote", "--env", "production"], check: "migrations-current", refusal: expect.stringContaining("shard DB_2 is behind") },
         { label: expect.any(String), args: ["deploy", "--env", "production", "--message", "release 42"] },
       ],
     });
+  });
+
+  it("refuses an environment whose shards could drift apart: one without the migrations, or without DB", () => {
+    const strayDir = filledIn();
+    strayDir.env!.production!.d1_databases = strayDir.env!.production!.d1_databases!.map((d) => (d.binding === "DB_2" ? { ...d, migrations_dir: "other" } : d));
+    expect(planDeploy(["--env", "production"], strayDir)).toMatchObject({ ok: false, message: expect.stringContaining('D1 DB_2 has migrations_dir "other"') });
+    const noFirst = filledIn();
+    noFirst.env!.production!.d1_databases = noFirst.env!.production!.d1_databases!.filter((d) => d.binding !== "DB");
+    expect(planDeploy(["--env", "production"], noFirst)).toMatchObject({ ok: false, message: expect.stringContaining("no D1 binding DB") });
   });
 
   it.each([
@@ -106,6 +121,41 @@ describe("wrangler.toml environments", () => {
       expect(env.d1_databases[0].database_name).not.toBe(other.d1_databases[0].database_name);
       expect(env.kv_namespaces[0].id).not.toBe(other.kv_namespaces[0].id);
       expect(env.queues.producers[0].queue).not.toBe(other.queues.producers[0].queue);
+    }
+  });
+});
+
+// What `wrangler d1 migrations list` really prints, behind and current, decides whether the deploy goes on:
+// run here on a local D1 in a throwaway directory (the same command the deploy runs with --remote).
+describe("the deploy's check that no shard is behind", { timeout: 120_000 }, () => {
+  it("stops on a shard with a migration still to apply, and goes on once db:migrate has applied them to every shard", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deploy-check-"));
+    try {
+      cpSync("wrangler.toml", join(dir, "wrangler.toml"));
+      cpSync("migrations", join(dir, "migrations"), { recursive: true });
+      const wrangler = (...args: string[]) => {
+        const result = spawnSync(join(process.cwd(), "node_modules/.bin/wrangler"), [...args, "--local"], {
+          cwd: dir,
+          encoding: "utf8",
+          env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" },
+        });
+        expect(result.status, result.stderr).toBe(0);
+        return result.stdout;
+      };
+      const plan = planDeploy(["--env", "production"], filledIn());
+      const checks = plan.ok ? plan.steps.filter((s) => s.check) : [];
+      expect(checks.map((c) => c.args[3])).toEqual(["DB", "DB_2"]);
+      expect(refusalOf(checks[1]!, wrangler("d1", "migrations", "list", "DB_2"))).toMatch(/shard DB_2 is behind/);
+      // npm run db:migrate, as a developer runs it: every shard of the (local) environment.
+      const migrate = spawnSync(process.execPath, [join(process.cwd(), "src/tools/deploy/migrate.ts")], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${join(process.cwd(), "node_modules/.bin")}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" },
+      });
+      expect(migrate.status, migrate.stderr).toBe(0);
+      for (const check of checks) expect(refusalOf(check, wrangler("d1", "migrations", "list", check.args[3]!)), check.args[3]).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,5 @@
-// `npm run outbox`, end to end: node runs src/tools/outbox/main.ts, which drives `wrangler d1 execute` against a
-// real local D1 in a throwaway directory (its own copy of wrangler.toml and migrations, its own
+// `npm run outbox`, end to end: node runs src/tools/outbox/main.ts, which drives `wrangler d1 execute` against
+// the real local D1s of both shards (DB, DB_2) in a throwaway directory (its own copy of wrangler.toml and migrations, its own
 // --persist-to), never the developer's .wrangler state. Argument handling is checked without wrangler.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -40,48 +40,59 @@ beforeAll(() => {
     .filter((f) => f.endsWith(".sql"))
     .sort()
     .map((f) => readFileSync(join(root, "migrations", f), "utf8").replaceAll("--> statement-breakpoint", ""));
-  const seed = [
+  const seed = (rows: string[]) => {
+    writeFileSync(join(dir, "seed.sql"), [...migrations, ...rows].join("\n"));
+  };
+  const load = (shard: string) => {
+    const setup = spawnSync("wrangler", ["d1", "execute", shard, "--local", ...where, "--yes", "--file", join(dir, "seed.sql")], { encoding: "utf8", env });
+    expect(setup.status, setup.stderr + setup.stdout).toBe(0);
+  };
+  // Tenant A on the first shard, tenant B on the second (issue 15 §2).
+  seed([
     row(1, TENANT_A, "failed", "441234567890", 400, "HTTP 400: mobile: invalid"),
     row(2, TENANT_A, "failed", "11234567890", 500, "retries exhausted; last: HTTP 500"),
     row(3, TENANT_A, "delivered", "11234567891", 200, null),
-    row(4, TENANT_B, "failed", "85212345678", 422, "HTTP 422"),
-    row(5, TENANT_B, "pending", "85212345679", null, null),
-  ];
-  writeFileSync(join(dir, "seed.sql"), [...migrations, ...seed].join("\n"));
-  const setup = spawnSync("wrangler", ["d1", "execute", "DB", "--local", ...where, "--yes", "--file", join(dir, "seed.sql")], { encoding: "utf8", env });
-  expect(setup.status, setup.stderr + setup.stdout).toBe(0);
+  ]);
+  load("DB");
+  seed([row(4, TENANT_B, "failed", "85212345678", 422, "HTTP 422"), row(5, TENANT_B, "pending", "85212345679", null, null)]);
+  load("DB_2");
 }, 120_000);
 
 // Each wrangler call costs seconds, so the real-D1 checks are few; output details are checked below without it.
-describe("npm run outbox on a real local D1", { timeout: 60_000 }, () => {
-  it("failed lists them oldest first with masked numbers, and never a number in clear", () => {
+describe("npm run outbox on the real local D1s of two shards", { timeout: 60_000 }, () => {
+  it("failed lists every shard's, oldest first, each with its shard, with masked numbers, and never a number in clear", () => {
     const result = outbox("failed", "--json");
     expect(result.status, result.stderr).toBe(0);
     const { events } = JSON.parse(result.stdout);
-    expect(events.map((e: { id: string; mobile: string; last_status: number }) => [e.id, e.mobile, e.last_status])).toEqual([
-      [id(1), "4412******90", 400],
-      [id(2), "1123*****90", 500],
-      [id(4), "8521*****78", 422],
+    expect(events.map((e: { id: string; shard: string; mobile: string; last_status: number }) => [e.id, e.shard, e.mobile, e.last_status])).toEqual([
+      [id(1), "DB", "4412******90", 400],
+      [id(2), "DB", "1123*****90", 500],
+      [id(4), "DB_2", "8521*****78", 422],
     ]);
     for (const number of ["441234567890", "11234567890", "85212345678"]) expect(result.stdout).not.toContain(number);
   });
 
-  it("redrive by id, then by tenant, puts exactly those failed events back to pending; status counts them", () => {
+  it("redrive by id, then by tenant, puts exactly those failed events back to pending in their shards; status counts each shard", () => {
     const byId = outbox("redrive", "--id", id(1), "--json");
     expect(byId.status, byId.stderr).toBe(0);
-    expect(JSON.parse(byId.stdout).redriven).toEqual([{ id: id(1), tenant_id: TENANT_A, type: "user.updated", version: 1 }]);
+    expect(JSON.parse(byId.stdout).redriven).toEqual([{ shard: "DB", id: id(1), tenant_id: TENANT_A, type: "user.updated", version: 1 }]);
 
     const byTenant = outbox("redrive", "--tenant", TENANT_B);
     expect(byTenant.status, byTenant.stderr).toBe(0);
     expect(byTenant.stdout).toContain("Redrove 1 failed event");
-    expect(byTenant.stdout).toContain(id(4));
+    expect(byTenant.stdout).toMatch(new RegExp(`${id(4)}\\s+DB_2\\s`));
 
     const status = outbox("status");
     expect(status.status, status.stderr).toBe(0);
-    expect(status.stdout).toMatch(/delivered\s+1/);
-    expect(status.stdout).toMatch(/failed\s+1/);
-    expect(status.stdout).toMatch(/pending\s+3/);
+    expect(status.stdout).toMatch(/DB\s+delivered\s+1/);
+    expect(status.stdout).toMatch(/DB\s+failed\s+1/);
+    expect(status.stdout).toMatch(/DB\s+pending\s+1/);
+    expect(status.stdout).toMatch(/DB_2\s+pending\s+2/);
     expect(status.stdout).toContain("npm run outbox -- redrive");
+
+    const second = outbox("status", "--shard", "DB_2", "--json");
+    expect(second.status, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).shards).toEqual([{ shard: "DB_2", states: [{ state: "pending", count: 2, oldest: expect.any(String) }] }]);
   });
 });
 
@@ -95,6 +106,7 @@ describe("npm run outbox arguments and output", () => {
         queries.push(sql);
         return rows as Row[];
       },
+      shards: () => ["DB"],
       stdout: (text) => (stdout += text),
       stderr: (text) => (stderr += text),
     });
@@ -117,6 +129,13 @@ describe("npm run outbox arguments and output", () => {
     const result = await run(["redrive", "--id", "x' OR 1=1 --"]);
     expect(result).toMatchObject({ code: EXIT_USAGE, queries: [] });
     expect(result.stderr).toContain("--id must be a GUID");
+  });
+
+  it("refuses a --shard that is not a shard name, or not one of the environment's, before touching the database", async () => {
+    expect(await run(["status", "--shard", "TENANTS"])).toMatchObject({ code: EXIT_USAGE, queries: [] });
+    const undeclared = await run(["status", "--shard", "DB_3"]);
+    expect(undeclared).toMatchObject({ code: EXIT_USAGE, queries: [] });
+    expect(undeclared.stderr).toContain("wrangler.toml declares DB");
   });
 
   it("--remote needs --env, so production is never reached by accident", async () => {

@@ -307,6 +307,7 @@ describe("records written by a newer version", () => {
     expect(TenantRecord.safeParse({ accountId: "TM-1001", name: "Contoso Ltd", enabled: true, residency: 7 }).success).toBe(false);
     const cli = harness();
     expect(await cli.run(...ADD, "--residency", "7")).toBe(EXIT_USAGE);
+    expect(await cli.run(...ADD, "--shard", "7"), "a shard is a D1 binding name").toBe(EXIT_USAGE);
     expect(await cli.store.list("")).toEqual([]);
   });
 });
@@ -333,7 +334,7 @@ describe("tenants output and targets", () => {
     expect(await cli.run("list")).toBe(EXIT_OK);
     const lines = cli.stdout().split("\n");
     expect(lines[1]).toMatch(/^00000000-0000-4000-8000-00000000000b\s+INVALID/);
-    expect(lines[2]).toMatch(new RegExp(`^${TENANT}\\s+TM-1001\\s+yes\\s+no\\s+Ann Manager, Bob Boss\\s+Contoso Ltd$`));
+    expect(lines[2]).toMatch(new RegExp(`^${TENANT}\\s+TM-1001\\s+yes\\s+no\\s+DB\\s+Ann Manager, Bob Boss\\s+Contoso Ltd$`));
   });
 
   it("goes to Cloudflare only with --remote and --env together, and then says how long propagation takes", async () => {

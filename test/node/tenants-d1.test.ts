@@ -47,7 +47,9 @@ beforeAll(() => {
   writeFileSync(join(dir, "seed.sql"), [...migrations, ...seed].join("\n"));
   const setup = spawnSync("wrangler", ["d1", "execute", "DB", "--local", ...where, "--yes", "--file", join(dir, "seed.sql")], { encoding: "utf8", env });
   expect(setup.status, setup.stderr + setup.stdout).toBe(0);
-  const added = tenants("add", TENANT, "--account", "TM-1001", "--name", "Contoso", "--manager", "Ann Manager", "--manager", "Bob Boss");
+  // Named, so nothing asks D1 where to put it (each wrangler call costs seconds): placement is tested in
+  // tenants-shards-cli.test.ts, its SQL against real D1s in test/http/shard-sizes.test.ts.
+  const added = tenants("add", TENANT, "--account", "TM-1001", "--name", "Contoso", "--manager", "Ann Manager", "--manager", "Bob Boss", "--shard", "DB");
   expect(added.status, added.stderr).toBe(0);
 }, 120_000);
 

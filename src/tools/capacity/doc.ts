@@ -141,7 +141,7 @@ export function renderCapacityDoc(measured: MeasuredInputs, policy: Policy): str
     `- It refuses, and a shard must be added, when even the emptiest shard has no room left for a tenant of`,
     `  ${int(CHOICES.largestTenantUsers)} users (${percent(f.tenantBytes(CHOICES.largestTenantUsers) / f.targetBytes)} of a target). Add one before that: declare \`DB_<n>\` in every`,
     "  environment of wrangler.toml, `npm run deploy` (it migrates every shard and refuses while one is behind),",
-    "  then move tenants onto it with `npm run tenants -- move` ([operations.md](operations.md), \"Shards\").",
+    "  and `npm run tenants -- add` places new tenants on it by this rule ([operations.md](operations.md), \"Shards\").",
     `- Throughput binds before storage by Cloudflare's figure: a shard has room for ${int(f.initialCloudflare.concurrent)} initial cycle${f.initialCloudflare.concurrent === 1 ? "" : "s"} of a`,
     `  ${int(CHOICES.largestTenantUsers)}-user tenant at full pace within its busy budget (${int(f.initialLocal.concurrent)} by the local figure). Onboard large tenants on`,
     "  different shards (`add --shard`), or one after another on the same shard.",

@@ -99,6 +99,7 @@ export function capacityFigures(measured: MeasuredInputs, policy: Policy, events
   };
 
   return {
+    bytes,
     eventsPerUserPerMonth,
     eventsKept,
     userBytes,

@@ -1,6 +1,8 @@
 // What `npm run deploy` will run, decided from its arguments and wrangler.toml before anything runs. Pure.
 //
-// Order matters: the remote D1 migrations go first, so the new code never meets an old schema. (The old
+// Order matters: the remote D1 migrations go first, to every shard (DB, DB_2, ...: issue 15 §2), then each
+// shard is asked whether a migration is still to apply, and the deploy stops if one is behind; so the new
+// code never meets an old schema, whichever shard a tenant lives on. (The old
 // code does meet the new schema, during the deploy and after a rollback; migrations must therefore only
 // add, never rename or drop what a running version reads.) A configuration that still holds the
 // placeholders of the repository (all-zero ids, *.example hosts) is refused: it would deploy against
@@ -9,6 +11,7 @@
 import { parseArgs } from "node:util";
 import { isLocalDevelopment } from "../../environment.ts";
 import { coreUrlProblem } from "../../outbox/forwarding-config.ts";
+import { migrationsCurrent, shardProblems, shardsOf, type D1Declaration } from "../wrangler/shards.ts";
 
 export type WranglerConfig = {
   env?: Record<string, EnvironmentConfig>;
@@ -17,12 +20,16 @@ export type WranglerConfig = {
 type EnvironmentConfig = {
   name?: string;
   vars?: Record<string, unknown>;
-  d1_databases?: { binding?: string; database_id?: string }[];
+  d1_databases?: D1Declaration[];
   kv_namespaces?: { binding?: string; id?: string }[];
   routes?: (string | { pattern?: string })[];
 };
 
-export type DeployStep = { label: string; args: string[] };
+/**
+ * One wrangler command. A step with `check` is a question: its output must satisfy the check, or the deploy
+ * stops there with `refusal` (main.ts runs it with the output captured).
+ */
+export type DeployStep = { label: string; args: string[]; check?: "migrations-current"; refusal?: string };
 
 export type DeployPlan =
   | { ok: true; env: string; dryRun: boolean; steps: DeployStep[] }
@@ -30,8 +37,8 @@ export type DeployPlan =
 
 export const DEPLOY_USAGE = `usage: npm run deploy -- --env <staging|production> [--dry-run] [--message <text>] [--outdir <dir>]
 
-Applies the D1 migrations to the environment's remote database, then deploys the Worker to it
-(\`wrangler deploy --env <env>\`). Uses your \`wrangler login\` (or CLOUDFLARE_API_TOKEN).
+Applies the D1 migrations to every shard of the environment (its remote databases DB, DB_2, ...), checks
+that none is behind, then deploys the Worker to it (\`wrangler deploy --env <env>\`). Uses your \`wrangler login\` (or CLOUDFLARE_API_TOKEN).
   --env       the wrangler.toml environment; required, so nothing is ever deployed by accident
   --dry-run   build and check the bundle only (wrangler deploy --dry-run); migrates and uploads nothing
   --message   a note stored with the new version, shown by \`wrangler deployments list\`
@@ -69,6 +76,9 @@ export function planDeploy(argv: string[], config: WranglerConfig): DeployPlan {
   const environment = config.env?.[env];
   if (!environment) return { ok: false, message: `wrangler.toml has no environment "${env}" (known: ${known.join(", ")})`, usage: false };
 
+  const shards = shardProblems(environment);
+  if (shards.length) return { ok: false, usage: false, message: `wrangler.toml's environment "${env}" has shards the deploy cannot keep on one schema: ${shards.join("; ")}.` };
+
   const unsafe = findUnsafeSettings(environment);
   if (unsafe.length) {
     return { ok: false, usage: false, message: `wrangler.toml's environment "${env}" has settings for local development only: ${unsafe.join("; ")}.` };
@@ -100,10 +110,22 @@ export function planDeploy(argv: string[], config: WranglerConfig): DeployPlan {
     env,
     dryRun,
     steps: [
-      { label: `apply D1 migrations to the "${env}" database`, args: ["d1", "migrations", "apply", "DB", "--remote", "--env", env] },
+      ...shardsOf(environment).map((shard) => ({ label: `apply D1 migrations to the "${env}" shard ${shard}`, args: ["d1", "migrations", "apply", shard, "--remote", "--env", env] })),
+      ...shardsOf(environment).map((shard) => ({
+        label: `check that the "${env}" shard ${shard} has every migration`,
+        args: ["d1", "migrations", "list", shard, "--remote", "--env", env],
+        check: "migrations-current" as const,
+        refusal: `the "${env}" shard ${shard} is behind: a migration is still to apply. Nothing was deployed; the running Worker is unchanged. Apply it (npm run db:migrate -- --remote --env ${env}) and deploy again.`,
+      })),
       { label: `deploy the Worker to "${env}"`, args: deploy },
     ],
   };
+}
+
+/** Why the deploy must stop after a check step that ran (its output read), or undefined to go on. */
+export function refusalOf(step: DeployStep, output: string): string | undefined {
+  if (step.check === "migrations-current" && !migrationsCurrent(output)) return step.refusal ?? "a check failed";
+  return undefined;
 }
 
 /**

@@ -1,8 +1,10 @@
 // The end-to-end check CI runs (node src/tools/dev/e2e-local.ts): the real gateway under `wrangler dev` on a
 // free port and a throwaway state directory (never .wrangler/state), tenants approved through the
 // allow-list commands, /health awaited, then a small Entra sync-cycle simulation against it and, with
-// --apps n, a second one with one Entra app per manager on their own Tenant URLs. Exits 0 only if the
-// gateway came up and no simulation saw anything unexpected. Stops the gateway in every case.
+// --apps n, a second one with one Entra app per manager on their own Tenant URLs. As `npm start` does, every
+// shard wrangler.toml declares is migrated, the first tenant lives on the last shard (DB_2 today) and the one
+// with an app per manager on the first (issue 15 §2). Exits 0 only if the gateway came up and no simulation
+// saw anything unexpected. Stops the gateway in every case.
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -16,6 +18,7 @@ import { formatSummary } from "../entra-sim/report.ts";
 import { runAppsSimulation } from "../entra-sim/run-apps-simulation.ts";
 import { runSimulation } from "../entra-sim/run-simulation.ts";
 import { addTenant } from "../../tenants/commands.ts";
+import { readShards } from "../wrangler/shards.ts";
 import { managersOf } from "../../tenants/managers.ts";
 
 const TENANT_ID = "c1c1c1c1-0000-4000-8000-00000000e2e0";
@@ -70,16 +73,19 @@ const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
 let dev: ReturnType<typeof spawn> | undefined;
 try {
-  const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { env, encoding: "utf8" });
-  if (migrate.status !== 0) throw new Error(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  const shards = readShards({});
+  for (const shard of shards) {
+    const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", shard, "--local", "--persist-to", state], { env, encoding: "utf8" });
+    if (migrate.status !== 0) throw new Error(`D1 migrations of shard ${shard} failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  }
   const store = createWranglerKvStore({ remote: false, persistTo: state });
-  await addTenant({ store, now: () => new Date() }, TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check", managers: MANAGERS });
+  await addTenant({ store, now: () => new Date() }, TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check", managers: MANAGERS, shard: shards.at(-1) });
   const appCount = values.apps === undefined ? 0 : Number(values.apps);
   if (!(Number.isInteger(appCount) && appCount >= 0 && appCount <= APP_MANAGERS.length)) throw new Error(`--apps is 0 to ${APP_MANAGERS.length}`);
   const apps = appCount
     ? await addTenant({ store, now: () => new Date() }, APPS_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, one app per manager", managers: APP_MANAGERS.slice(0, appCount) })
     : undefined;
-  say(`migrated D1 and approved tenant ${TENANT_ID}${apps ? ` and ${APPS_TENANT_ID} (${appCount} managers)` : ""} in ${state}`);
+  say(`migrated D1 shards ${shards.join(", ")} and approved tenant ${TENANT_ID} (shard ${shards.at(-1)})${apps ? ` and ${APPS_TENANT_ID} (${appCount} managers)` : ""} in ${state}`);
 
   const log = createWriteStream(devLog);
   // Its own process group, so stopping it also stops the workerd it starts.

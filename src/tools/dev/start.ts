@@ -1,12 +1,17 @@
-// `npm start`: the gateway on local D1/KV/Queue at http://localhost:8787/scim/v2. Applies the migrations,
-// puts the development tenants on the local allow-list (dev-tenant.ts), prints how to call it, then runs
+// `npm start`: the gateway on local D1/KV/Queue at http://localhost:8787/scim/v2. Applies the migrations to
+// both local shards (DB and DB_2, as wrangler.toml declares them), puts the development tenants on the
+// local allow-list (dev-tenant.ts: the development tenant on DB_2, so the path through a second shard is
+// exercised every day; the one with four managers on DB), prints how to call it, then runs
 // `wrangler dev` and, beside it, the TeleMessage core emulator at http://localhost:8788 (CORE_URL of the
 // local config), so every change can be watched arriving at the core. Local wrangler dev runs no cron
 // triggers, so this script calls the scheduled handler once a minute itself (the outbox cron: re-sends,
 // redrives, pruning).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { parse } from "smol-toml";
 import { tenantKey } from "../../tenants/record.ts";
+import { shardOf } from "../../tenants/shard.ts";
+import { shardsOf, type ShardedEnvironment } from "../wrangler/shards.ts";
 import { DEV_APPS_TENANT_ID, DEV_APPS_TENANT_RECORD, DEV_TENANT_ID, DEV_TENANT_RECORD, managerNames } from "./dev-tenant.ts";
 
 const PORT = Number(process.env.PORT ?? 8787);
@@ -34,7 +39,8 @@ function wrangler(args: string[]): void {
   }
 }
 
-wrangler(["d1", "migrations", "apply", "DB", "--local"]);
+const shards = shardsOf(parse(readFileSync("wrangler.toml", "utf8")) as ShardedEnvironment);
+for (const shard of shards) wrangler(["d1", "migrations", "apply", shard, "--local"]);
 for (const [tenantId, record] of [
   [DEV_TENANT_ID, DEV_TENANT_RECORD],
   [DEV_APPS_TENANT_ID, DEV_APPS_TENANT_RECORD],
@@ -47,8 +53,9 @@ const base = `http://localhost:${PORT}/scim/v2`;
 console.log(`
 TeleMessage provisioning gateway (local)
   SCIM base URL:        ${base}
-  Development tenant:   ${DEV_TENANT_ID}  (manager "${managerNames(DEV_TENANT_RECORD)[0]}")
-  One app per manager:  ${DEV_APPS_TENANT_ID}  (${managerNames(DEV_APPS_TENANT_RECORD).length} managers: npm run tenants -- show ${DEV_APPS_TENANT_ID})
+  Development tenant:   ${DEV_TENANT_ID}  (manager "${managerNames(DEV_TENANT_RECORD)[0]}", shard ${shardOf(DEV_TENANT_RECORD)})
+  One app per manager:  ${DEV_APPS_TENANT_ID}  (${managerNames(DEV_APPS_TENANT_RECORD).length} managers, shard ${shardOf(DEV_APPS_TENANT_RECORD)}: npm run tenants -- show ${DEV_APPS_TENANT_ID})
+  Local shards:         ${shards.join(", ")}  (npm run outbox -- status shows each)
   Mint a token:         npm run -s token -- --tenant ${DEV_TENANT_ID}
   Try it:               curl -H "Authorization: Bearer $(npm run -s token -- --tenant ${DEV_TENANT_ID})" '${base}/Users'
   Core emulator:        http://localhost:${CORE_PORT}  (GET /users, GET /events, POST /_control/fail)

@@ -1,6 +1,8 @@
 // `npm run outbox -- <command>`: argv in, exit status out. The operator's view of the outbox: counts by
 // state, the failed events, and redrive (failed -> pending, which the cron re-sends). SQL comes from
-// queries.ts and runs through wrangler (../wrangler/d1.ts), injected so tests can replace it.
+// queries.ts and runs through wrangler (../wrangler/d1.ts), injected so tests can replace it. Every command
+// asks every shard of the environment (DB, DB_2, ...: issue 15 §2) unless --shard names one, and says
+// which shard each figure and event is in.
 import { parseArgs } from "node:util";
 import { DEFAULT_LIST_LIMIT, UsageError, failedSql, redriveSql, statusSql, type Scope } from "./queries.ts";
 import {
@@ -13,11 +15,12 @@ import {
   type StateCount,
 } from "./output.ts";
 import type { D1Target } from "../wrangler/d1.ts";
+import { isShardName, type ShardName } from "../../tenants/shard.ts";
 
 export const OUTBOX_USAGE = `usage: npm run outbox -- <command> [options]
 
 commands:
-  status                       change events per state, with the oldest of each
+  status                       change events per shard and state, with the oldest of each
   failed                       failed events, oldest first (numbers masked)
   redrive                      failed events back to pending; the cron re-sends them within a minute
                                needs --id, --tenant or --all
@@ -26,6 +29,7 @@ options:
   --id <event id>              one event (the Idempotency-Key the core saw)
   --tenant <tenant id>         one Entra tenant's events
   --all                        redrive every failed event
+  --shard <name>               one shard (DB, DB_2, ...); default: every shard of wrangler.toml's environment
   --limit <n>                  failed: at most n events (default ${DEFAULT_LIST_LIMIT})
   --show-numbers               failed: phone numbers in clear
   --json                       one JSON document on stdout
@@ -34,7 +38,9 @@ options:
   --config <path>              another wrangler.toml`;
 
 export type OutboxCliIo = {
-  query: <Row>(target: D1Target, sql: string) => Promise<Row[]>;
+  query: <Row>(target: D1Target, sql: string, shard: ShardName) => Promise<Row[]>;
+  /** The shards the target's wrangler.toml declares for its environment, DB first. */
+  shards: (target: D1Target) => ShardName[];
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 };
@@ -57,6 +63,7 @@ export async function runOutboxCli(argv: string[], io: OutboxCliIo): Promise<num
         id: { type: "string" },
         tenant: { type: "string" },
         all: { type: "boolean" },
+        shard: { type: "string" },
         limit: { type: "string" },
         "show-numbers": { type: "boolean" },
         json: { type: "boolean" },
@@ -93,21 +100,35 @@ export async function runOutboxCli(argv: string[], io: OutboxCliIo): Promise<num
     ...(values.all !== undefined && { all: values.all }),
   };
   const json = values.json ?? false;
+  const named = values.shard;
+  if (named !== undefined && !isShardName(named)) return usage(io, `--shard names a D1 binding of wrangler.toml: DB, DB_2, ... (got "${named}")`);
   const print = (document: unknown, text: string) => io.stdout(json ? `${JSON.stringify(document, null, 2)}\n` : text);
 
   try {
+    const declared = io.shards(target);
+    if (named !== undefined && !declared.includes(named)) return usage(io, `--shard ${named}: wrangler.toml declares ${declared.join(", ")}`);
+    const shards = named !== undefined ? [named] : declared;
+    const each = async <Row>(sql: string): Promise<(Row & { shard: ShardName })[]> => {
+      const rows: (Row & { shard: ShardName })[] = [];
+      for (const shard of shards) for (const row of await io.query<Row>(target, sql, shard)) rows.push({ shard, ...row });
+      return rows;
+    };
     if (command === "status") {
       if (scope.all) return usage(io, "--all is for redrive");
-      const counts = await io.query<StateCount>(target, statusSql(scope));
-      print({ target, states: counts }, renderStatus(target, counts));
+      const sql = statusSql(scope);
+      const byShard = [];
+      for (const shard of shards) byShard.push({ shard, states: await io.query<StateCount>(target, sql, shard) });
+      print({ target, shards: byShard }, renderStatus(target, byShard));
     } else if (command === "failed") {
       if (scope.all) return usage(io, "--all is for redrive");
       const limit = values.limit === undefined ? DEFAULT_LIST_LIMIT : Number(values.limit);
-      const events = withMaskedNumbers(await io.query<FailedEvent>(target, failedSql(scope, limit)), values["show-numbers"] ?? false);
+      // Each shard's oldest `limit`, then the oldest `limit` of them all.
+      const failed = (await each<FailedEvent>(failedSql(scope, limit))).sort((a, b) => a.occurred_at.localeCompare(b.occurred_at)).slice(0, limit);
+      const events = withMaskedNumbers(failed, values["show-numbers"] ?? false);
       print({ target, events }, renderFailed(target, events, limit));
     } else {
       if (values["show-numbers"] || values.limit !== undefined) return usage(io, "--show-numbers and --limit are for failed");
-      const redriven = await io.query<RedrivenEvent>(target, redriveSql(scope));
+      const redriven = await each<RedrivenEvent>(redriveSql(scope));
       print({ target, redriven }, renderRedriven(target, redriven));
     }
     return EXIT_OK;

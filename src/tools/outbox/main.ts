@@ -2,9 +2,12 @@
 // (local, or Cloudflare with --remote --env) and the terminal into cli.ts.
 import { runOutboxCli } from "./cli.ts";
 import { queryD1 } from "../wrangler/d1.ts";
+import { runWrangler } from "../wrangler/run.ts";
+import { readShards } from "../wrangler/shards.ts";
 
 process.exitCode = await runOutboxCli(process.argv.slice(2), {
-  query: (target, sql) => queryD1(target, sql),
+  query: (target, sql, shard) => queryD1(target, sql, runWrangler, shard),
+  shards: readShards,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 });

@@ -6,6 +6,8 @@ import type { D1Target } from "../wrangler/d1.ts";
 export type StateCount = { state: string; count: number; oldest: string | null };
 
 export type FailedEvent = {
+  /** The shard the event lives in (cli.ts adds it). */
+  shard?: string;
   id: string;
   tenant_id: string;
   user_id: string;
@@ -18,7 +20,9 @@ export type FailedEvent = {
   mobile: string | null;
 };
 
-export type RedrivenEvent = { id: string; tenant_id: string; type: string; version: number };
+export type RedrivenEvent = { shard?: string; id: string; tenant_id: string; type: string; version: number };
+
+export type ShardStatus = { shard: string; states: StateCount[] };
 
 export const describeTarget = (target: D1Target) => (target.remote ? `Cloudflare D1, environment ${target.env}` : "local D1");
 
@@ -32,12 +36,14 @@ function table(header: string[], rows: (string | number | null)[][]): string {
   return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ")).join("\n");
 }
 
-export function renderStatus(target: D1Target, counts: StateCount[]): string {
-  if (counts.length === 0) return `No change events in the ${describeTarget(target)}.\n`;
+export function renderStatus(target: D1Target, shards: ShardStatus[]): string {
+  const rows = shards.flatMap(({ shard, states }) => (states.length ? states.map((c) => [shard, c.state, c.count, c.oldest]) : [[shard, "(none)", 0, null]]));
+  const counts = shards.flatMap((s) => s.states);
+  if (counts.length === 0) return `No change events in the ${describeTarget(target)} (shards ${shards.map((s) => s.shard).join(", ")}).\n`;
   const total = counts.reduce((sum, c) => sum + c.count, 0);
-  const failed = counts.find((c) => c.state === "failed")?.count ?? 0;
+  const failed = counts.filter((c) => c.state === "failed").reduce((sum, c) => sum + c.count, 0);
   const hint = failed > 0 ? `\n${failed} failed: list them with \`npm run outbox -- failed\`, redrive after the fix with \`npm run outbox -- redrive\`.\n` : "";
-  return `Change events in the ${describeTarget(target)} (${total}):\n${table(["state", "count", "oldest"], counts.map((c) => [c.state, c.count, c.oldest]))}\n${hint}`;
+  return `Change events in the ${describeTarget(target)} (${total}), by shard:\n${table(["shard", "state", "count", "oldest"], rows)}\n${hint}`;
 }
 
 export function renderFailed(target: D1Target, events: FailedEvent[], limit: number): string {
@@ -46,8 +52,8 @@ export function renderFailed(target: D1Target, events: FailedEvent[], limit: num
   return (
     `Failed events in the ${describeTarget(target)}, oldest first:\n` +
     table(
-      ["event id", "tenant", "type", "version", "mobile", "attempts", "status", "occurred at", "last error"],
-      events.map((e) => [e.id, e.tenant_id, e.type, e.version, e.mobile, e.attempts, e.last_status, e.occurred_at, e.last_error]),
+      ["event id", "shard", "tenant", "type", "version", "mobile", "attempts", "status", "occurred at", "last error"],
+      events.map((e) => [e.id, e.shard ?? null, e.tenant_id, e.type, e.version, e.mobile, e.attempts, e.last_status, e.occurred_at, e.last_error]),
     ) +
     `${more}\n`
   );
@@ -58,7 +64,7 @@ export function renderRedriven(target: D1Target, events: RedrivenEvent[]): strin
   return (
     `Redrove ${events.length} failed event${events.length === 1 ? "" : "s"} in the ${describeTarget(target)} back to pending; ` +
     "the cron re-sends them to the queue within a minute (locally: while `npm start` runs).\n" +
-    table(["event id", "tenant", "type", "version"], events.map((e) => [e.id, e.tenant_id, e.type, e.version])) +
+    table(["event id", "shard", "tenant", "type", "version"], events.map((e) => [e.id, e.shard ?? null, e.tenant_id, e.type, e.version])) +
     "\n"
   );
 }

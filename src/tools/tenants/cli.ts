@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import {
   addTenant,
+  parseTenantId,
   disableTenant,
   enableTenant,
   issueToken,
@@ -24,13 +25,22 @@ import type { ManagerUsers } from "../../tenants/manager-users.ts";
 import type { TenantStore } from "../../tenants/store.ts";
 import { parseGatewayHost } from "./gateway-host.ts";
 import { COMMAND_USAGE, PROPAGATION_NOTE, TENANTS_USAGE } from "./help.ts";
-import { authModeAdvice, describeTarget, managerTenantUrls, renderChange, renderList, renderShow, SWITCH_TO_SECRET_TOKEN_QUESTION } from "./output.ts";
+import { authModeAdvice, describeTarget, managerTenantUrls, renderChange, renderList, renderPlacement, renderShow, SWITCH_TO_SECRET_TOKEN_QUESTION } from "./output.ts";
 import type { WranglerTarget } from "../wrangler/kv-store.ts";
+import type { CapacityFigures } from "../capacity/model.ts";
+import { chooseShard, ShardUsageError } from "./placement.ts";
+import type { ShardSizes, TenantSize } from "./shard-sizes.ts";
+import { tenantKey } from "../../tenants/record.ts";
+import { shardOf } from "../../tenants/shard.ts";
 
 export type TenantsCliIo = {
   openStore: (target: WranglerTarget) => TenantStore;
   /** The tenant's users in D1 (through wrangler), to count and move them when managers change. */
   openUsers?: (target: WranglerTarget) => ManagerUsers;
+  /** The shards of the target environment and how full each is (shard-sizes.ts): for add and list. */
+  openShards?: (target: WranglerTarget) => ShardSizes;
+  /** The capacity model's figures (docs/capacity.md), by which add places a new tenant. */
+  capacity?: () => CapacityFigures;
   /** The gateway host `show` names in Tenant URLs when --host does not say (gateway-host.ts). */
   gatewayHost?: (target: WranglerTarget) => string | undefined;
   stdout: (text: string) => void;
@@ -69,6 +79,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     "calling-code": { type: "string", multiple: true },
     disabled: { type: "boolean" },
     force: { type: "boolean" },
+    shard: { type: "string" },
   },
   update: {
     account: { type: "string" },
@@ -140,7 +151,9 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
     if (command === "list") {
       if (positionals.length) throw new UsageError("list takes no tenant");
       const tenants = await listTenants(deps);
-      io.stdout(json ? toJson({ target: describeTarget(target), tenants }) : renderList(tenants, target));
+      const sizes = await tenantSizes(io.openShards?.(target));
+      const sized = tenants.map((t) => (t.valid ? { ...t, shard: shardOf(t.record), ...(sizes ? { size: sizes.get(`${shardOf(t.record)}/${t.tenantId}`) ?? { users: 0, events: 0 } } : {}) } : t));
+      io.stdout(json ? toJson({ target: describeTarget(target), tenants: sized }) : renderList(sized, target));
       return EXIT_OK;
     }
 
@@ -163,6 +176,11 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
         }
         if (managers.length > 0 && values["any-manager"]) throw new UsageError("--manager and --any-manager exclude each other");
         const callingCodes = parseCallingCodes(strings(values["calling-code"]));
+        // A record being replaced (--force) keeps its shard (addTenant); only a new tenant is placed.
+        const exists = (await deps.store.get(tenantKey(parseTenantId(tenant)))) !== undefined;
+        const requested = typeof values.shard === "string" ? values.shard : undefined;
+        const choice = exists && requested === undefined ? undefined : await chooseShard(parseTenantId(tenant), requested, io.openShards?.(target), io.capacity?.());
+        if (choice?.placement && !json) io.stderr(`${renderPlacement(choice)}\n`);
         printChange(
           await addTenant(
             deps,
@@ -173,6 +191,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
               ...(managers.length ? { managers } : {}),
               ...(callingCodes.length ? { callingCodes } : {}),
               enabled: values.disabled !== true,
+              ...(choice?.shard ? { shard: choice.shard } : {}),
             },
             { force: values.force === true },
           ),
@@ -250,13 +269,21 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
     }
     return usageError(io, command, "unknown command");
   } catch (error) {
-    if (error instanceof UsageError) return usageError(io, command, error.message);
+    if (error instanceof UsageError || error instanceof ShardUsageError) return usageError(io, command, error.message);
     const code = error instanceof TenantCommandError ? error.code : "failed";
     const message = error instanceof Error ? error.message : String(error);
     if (json) io.stdout(toJson({ error: { code, message } }));
     else io.stderr(`tenants ${command}: ${message}\n`);
     return EXIT_REFUSED;
   }
+}
+
+/** Every tenant's users and events, keyed "<shard>/<tenant>"; undefined without the D1 port. */
+async function tenantSizes(sizes: ShardSizes | undefined): Promise<Map<string, TenantSize> | undefined> {
+  if (!sizes) return undefined;
+  const all = new Map<string, TenantSize>();
+  for (const shard of sizes.shards) for (const [tenantId, size] of await sizes.tenants(shard)) all.set(`${shard}/${tenantId}`, size);
+  return all;
 }
 
 function targetOf(values: Record<string, unknown>): WranglerTarget {

@@ -37,7 +37,8 @@ export const COMMAND_USAGE: Record<string, string> = {
   list: `usage: npm run tenants -- list [--remote --env <name>] [--json]
 
 Lists every tenant on the allow-list: tenant id, TeleMessage account, enabled, whether a secret token is
-issued, managers and name. A record the gateway cannot read is listed as INVALID with the reason.
+issued, its shard (the D1 database that holds its users) with its users and change events there, managers
+and name. A record the gateway cannot read is listed as INVALID with the reason.
 
 ${WHERE}`,
   show: `usage: npm run tenants -- show <tenant> [--host <url>] [--remote --env <name>] [--json]
@@ -52,7 +53,7 @@ SHA-256, so it cannot be shown.
 ${WHERE}`,
   add: `usage: npm run tenants -- add <tenant> --account <id> --name <name> --manager <name> [--manager <name> ...]
                                 [--any-manager] [--calling-code <code> ...] [--disabled] [--force]
-                                [--remote --env <name>] [--json]
+                                [--shard <DB_n>] [--remote --env <name>] [--json]
 
 Approves an Entra tenant.
   --account <id>     the TeleMessage account its users belong to (required)
@@ -66,7 +67,11 @@ Approves an Entra tenant.
                      ...); repeat, or separate with commas. A number with any other code is refused with
                      a hint (a US number sent without its 1, say). Default: any code.
   --disabled         add it blocked, to enable later
-  --force            replace an existing record entirely (its secret token, if any, is dropped)
+  --force            replace an existing record entirely (its secret token, if any, is dropped); the tenant
+                     stays on its shard
+  --shard <name>     the D1 database (shard) that holds its users: DB, DB_2, ... as wrangler.toml declares.
+                     Default: the shard that already holds its users, else the one with the most headroom
+                     by the capacity rule (docs/capacity.md), which the command names
 
 ${WHERE}`,
   update: `usage: npm run tenants -- update <tenant> [--account <id>] [--name <name>] [--manager <name> ...]

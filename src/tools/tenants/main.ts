@@ -8,7 +8,10 @@ import type { WranglerConfig } from "../deploy/plan.ts";
 import { defaultGatewayHost } from "./gateway-host.ts";
 import { createManagerUsers } from "./manager-moves.ts";
 import { runTenantsCli } from "./cli.ts";
-import { executeD1 } from "../wrangler/d1.ts";
+import { executeD1, queryD1WithMeta } from "../wrangler/d1.ts";
+import { readShards } from "../wrangler/shards.ts";
+import { loadCapacityFigures } from "../capacity/load.ts";
+import { createShardSizes } from "./shard-sizes.ts";
 import { runWrangler } from "../wrangler/run.ts";
 import { createWranglerKvStore, type WranglerTarget } from "../wrangler/kv-store.ts";
 
@@ -35,6 +38,16 @@ process.exitCode = await runTenantsCli(process.argv.slice(2), {
   openStore: createWranglerKvStore,
   openUsers: (target) =>
     createManagerUsers((shard, statements) => executeD1(target, statements, runWrangler, shard), { now: () => new Date(), newId: () => crypto.randomUUID() }),
+  openShards: (target) =>
+    createShardSizes(
+      readShards(target),
+      async (shard, sql) => {
+        const { rows, meta } = await queryD1WithMeta<Record<string, unknown>>(target, sql, runWrangler, shard);
+        return { rows, ...(meta.size_after !== undefined ? { sizeAfter: meta.size_after } : {}) };
+      },
+      loadCapacityFigures(),
+    ),
+  capacity: loadCapacityFigures,
   gatewayHost,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

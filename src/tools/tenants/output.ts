@@ -3,7 +3,10 @@
 import { describeTokenHash, type ChangeResult, type ListedTenant, type ManagerUsersReport, type TenantAction } from "../../tenants/commands.ts";
 import { toManagers, type ManagerList } from "../../tenants/managers.ts";
 import type { TenantRecord } from "../../tenants/record.ts";
+import { shardOf } from "../../tenants/shard.ts";
 import type { WranglerTarget } from "../wrangler/kv-store.ts";
+import { percent } from "../capacity/model.ts";
+import type { ShardChoice } from "./placement.ts";
 
 export const describeTarget = (target: WranglerTarget): string =>
   target.remote ? `the Cloudflare allow-list of environment "${target.env}"` : "the local allow-list";
@@ -68,16 +71,27 @@ export function authModeAdvice(result: ChangeResult): string | undefined {
   return `Entra's own signed tokens are still accepted for this tenant. Once the admin has pasted the token and Test Connection succeeds, accept only the secret token with \`${switchTo}\` (docs/security.md, "Auth modes").`;
 }
 
-export function renderList(tenants: ListedTenant[], target: WranglerTarget): string {
+/** A listed tenant with its shard (tenants/shard.ts) and, when the shards were asked, its size there. */
+export type SizedTenant = ListedTenant & { shard?: string; size?: { users: number; events: number } };
+
+export function renderList(tenants: SizedTenant[], target: WranglerTarget): string {
   if (tenants.length === 0) return `No tenants on ${describeTarget(target)}.\n`;
+  const sized = tenants.some((t) => t.size);
+  const sizeCells = (t: SizedTenant) => (sized ? [t.size ? String(t.size.users) : "-", t.size ? String(t.size.events) : "-"] : []);
   const rows = tenants.map((t) =>
     t.valid
-      ? [t.tenantId, t.record.accountId, t.record.enabled ? "yes" : "no", tokenCell(t.record), managersOf(t.record), t.record.name]
-      : [t.tenantId, "INVALID", "-", "-", t.problem, ""],
+      ? [t.tenantId, t.record.accountId, t.record.enabled ? "yes" : "no", tokenCell(t.record), t.shard ?? "-", ...sizeCells(t), managersOf(t.record), t.record.name]
+      : [t.tenantId, "INVALID", "-", "-", "-", ...sizeCells(t), t.problem, ""],
   );
-  const table = formatTable([["TENANT", "ACCOUNT", "ENABLED", "TOKEN", "MANAGERS", "NAME"], ...rows]);
+  const table = formatTable([["TENANT", "ACCOUNT", "ENABLED", "TOKEN", "SHARD", ...(sized ? ["USERS", "EVENTS"] : []), "MANAGERS", "NAME"], ...rows]);
   const count = `${tenants.length} ${tenants.length === 1 ? "tenant" : "tenants"} on ${describeTarget(target)}.`;
   return `${table}\n${count}\n`;
+}
+
+/** Where `add` put a new tenant by the capacity rule, and how full each shard was (docs/capacity.md). */
+export function renderPlacement(choice: ShardChoice): string {
+  const fills = choice.placement?.fills.map((f) => `${f.shard} ${percent(f.fill)}`).join(", ");
+  return `Placed on shard ${choice.shard ?? "DB"} by the capacity rule (the most headroom; fill of each shard's target: ${fills}).`;
 }
 
 const tokenCell = (record: TenantRecord): string =>
@@ -97,6 +111,7 @@ export function renderShow(tenant: ListedTenant, target: WranglerTarget, host?: 
     ["Country codes", r.callingCodes?.join(", ") ?? "(any)"],
     ["Secret token", describeTokenHash(r.secretTokenSha256)],
     ["Auth mode", describeAuthMode(r)],
+    ["Shard", `${shardOf(r)}${r.shard ? "" : " (the record names none)"}`],
     ["Created", r.createdAt ?? "-"],
     ["Updated", r.updatedAt ?? "-"],
     ...(tenant.unknownFields ? [["Other fields", `${tenant.unknownFields.join(", ")} (written by a newer version of this tool; the gateway ignores them)`]] : []),
