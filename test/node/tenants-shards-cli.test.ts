@@ -17,7 +17,7 @@ const ADD = ["add", TENANT, "--account", "TM-1001", "--name", "Contoso Ltd", "--
 const figures = loadCapacityFigures();
 const GB = 1000 ** 3;
 
-type FakeShard = { sizeBytes: number; users?: number; tenants?: Record<string, TenantSize> };
+type FakeShard = { sizeBytes: number; users?: number; tenants?: Record<string, TenantSize>; unreadable?: boolean };
 
 function harness(shards: Record<string, FakeShard>) {
   const store = createMemoryStore();
@@ -25,10 +25,13 @@ function harness(shards: Record<string, FakeShard>) {
   const err: string[] = [];
   const sizes: ShardSizes = {
     shards: Object.keys(shards) as ShardName[],
-    survey: async (shard, tenantId) => ({
+    survey: async (shard, tenantId) => {
+      if (shards[shard]!.unreadable) throw new Error("wrangler d1 execute failed (exit 1): no such table: tenant_usage");
+      return {
       load: { shard, sizeBytes: shards[shard]!.sizeBytes, users: shards[shard]!.users ?? 0, events: 0 },
       tenant: shards[shard]!.tenants?.[tenantId] ?? { users: 0, events: 0 },
-    }),
+      };
+    },
     tenants: async (shard) => new Map(Object.entries(shards[shard]!.tenants ?? {})),
   };
   const run = (...argv: string[]) =>
@@ -86,6 +89,13 @@ describe("tenants add places a new tenant on a shard", () => {
     const cli = harness({ DB: { sizeBytes: full }, DB_2: { sizeBytes: full } });
     expect(await cli.run(...ADD)).toBe(EXIT_REFUSED);
     expect(cli.stderr()).toMatch(/add a shard/);
+    expect(await cli.stored()).toBeUndefined();
+  });
+
+  it("refuses, saying what to do, when a shard's size cannot be read (not migrated yet), and writes nothing", async () => {
+    const cli = harness({ DB: { sizeBytes: 0 }, DB_2: { sizeBytes: 0, unreadable: true } });
+    expect(await cli.run(...ADD)).toBe(EXIT_REFUSED);
+    expect(cli.stderr()).toMatch(/shard DB_2 .*npm run db:migrate.*--shard/);
     expect(await cli.stored()).toBeUndefined();
   });
 

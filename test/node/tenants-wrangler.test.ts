@@ -16,7 +16,7 @@ const tenants = (...args: string[]) =>
 
 describe("npm run tenants on a real local KV", () => {
   it("writes the record under tenant:<lower-case GUID> where wrangler (and so the Worker) reads it", { timeout: 90_000 }, () => {
-    const added = tenants("add", "AB0C5E9E-0000-4000-8000-0000000000AA", "--account", "TM-77", "--name", "Fabrikam", "--manager", "Ann Manager", "--json");
+    const added = tenants("add", "AB0C5E9E-0000-4000-8000-0000000000AA", "--account", "TM-77", "--name", "Fabrikam", "--manager", "Ann Manager", "--shard", "DB", "--json");
     expect(added.status, added.stderr).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ action: "added", tenantId: "ab0c5e9e-0000-4000-8000-0000000000aa" });
 

@@ -28,7 +28,14 @@ export async function chooseShard(
   }
   if (!sizes || !figures) return { why: "no shard sizes" };
   const surveys = [];
-  for (const shard of sizes.shards) surveys.push({ shard, ...(await sizes.survey(shard, tenantId)) });
+  for (const shard of sizes.shards) {
+    try {
+      surveys.push({ shard, ...(await sizes.survey(shard, tenantId)) });
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new TenantCommandError("no_capacity", `Could not read how full shard ${shard} is (${why}). Migrate every shard (npm run db:migrate), or name the shard with --shard.`);
+    }
+  }
   const home = surveys.find((s) => s.tenant.users > 0 || s.tenant.events > 0);
   if (home) return { shard: home.shard, why: "existing users" };
   const placement = placeTenant(surveys.map((s) => s.load), figures);
