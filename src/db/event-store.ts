@@ -7,6 +7,7 @@ import { isDeadLettered } from "./event-states.ts";
 import { oncePer } from "./once-per.ts";
 import { columnPlaceholders, columnValues, template } from "./prepared.ts";
 import { changeEvents, users, type NewChangeEventRow } from "./schema.ts";
+import { unfenced } from "./fence-store.ts";
 
 const EVENT_COLUMNS = getTableColumns(changeEvents);
 
@@ -27,7 +28,8 @@ const templates = oncePer((db: Db) => {
   const tenantAndUser = sql`${users.tenantId} = ${sql.placeholder("guardTenantId")} AND ${users.id} = ${sql.placeholder("guardUserId")}`;
   return {
     ifWritten: conditionalInsert(sql`${tenantAndUser} AND ${users.lastEventId} = ${sql.placeholder("guardEventId")}`),
-    ifAtVersion: conditionalInsert(sql`${tenantAndUser} AND ${users.version} = ${sql.placeholder("guardVersion")}`),
+    // A delete's event comes before the delete in its batch, so it checks the tenant's fence itself.
+    ifAtVersion: conditionalInsert(sql`${tenantAndUser} AND ${users.version} = ${sql.placeholder("guardVersion")} AND ${unfenced(sql.placeholder("guardTenantId"))}`),
     markOneEnqueued: template(
       db.$client,
       db

@@ -15,6 +15,16 @@
 // delivery_cursors holds, per user, the highest version the TeleMessage core has accepted. Queues do not keep
 // order, so the consumer skips any event at or below it (a later full-state event already superseded it),
 // and advances it only upwards (a conditional upsert), so the core never sees a user go backwards.
+//
+// tenant_fences (issue 15 §3) holds a row for a tenant whose users are being moved between shards, in the
+// shard it is moving out of and the one it is moving into: every user write of the tenant checks, inside its
+// own SQL, that no row is there (src/db/fence-store.ts), so no write lands on either side while the move
+// copies, flips the allow-list record and waits for every Worker to see it. The row stays in the source after
+// the move ('moved'), so a write from a Worker still holding the old record is refused there, never lost.
+//
+// tenant_moves is the state of each move between shards (src/tools/tenants/move/), kept in the FIRST
+// database only (the control plane; every shard has the table, as every shard has the same schema), so a
+// move interrupted at any step can be re-run to finish or roll back.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { CHANGE_TYPES, type CoreEvent } from "../core-event.ts";
 
@@ -88,6 +98,30 @@ export const deliveryCursors = sqliteTable(
 export const tenantUsage = sqliteTable("tenant_usage", {
   tenantId: text("tenant_id").primaryKey(),
   users: integer("users").notNull(),
+});
+
+export const FENCE_STATES = ["moving-out", "moving-in", "moved"] as const;
+
+export const tenantFences = sqliteTable("tenant_fences", {
+  tenantId: text("tenant_id").primaryKey(),
+  state: text("state", { enum: FENCE_STATES }).notNull(),
+  /** The other shard of the move: where the tenant goes (moving-out, moved) or comes from (moving-in). */
+  shard: text("shard").notNull(),
+  since: text("since").notNull(),
+});
+
+export const tenantMoves = sqliteTable("tenant_moves", {
+  tenantId: text("tenant_id").primaryKey(),
+  fromShard: text("from_shard").notNull(),
+  toShard: text("to_shard").notNull(),
+  /** The last step completed (src/tools/tenants/move/steps.ts MOVE_STEPS). */
+  step: text("step").notNull(),
+  startedAt: text("started_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+  /** When the allow-list record was flipped: the waits after it count from here. */
+  flippedAt: text("flipped_at"),
+  /** JSON: the counts and checksums verified per table. */
+  verified: text("verified"),
 });
 
 export type UserRow = typeof users.$inferSelect;

@@ -5,6 +5,7 @@ import type { Db } from "./client.ts";
 import { oncePer } from "./once-per.ts";
 import { template } from "./prepared.ts";
 import { tenantUsage, users } from "./schema.ts";
+import { unfenced } from "./fence-store.ts";
 
 const templates = oncePer((db: Db) => ({
   // After the create's INSERT: +1 if the user row with this event is there (the insert applied), else +0.
@@ -29,6 +30,7 @@ const templates = oncePer((db: Db) => ({
         and(
           eq(tenantUsage.tenantId, sql.placeholder("tenantId")),
           sql`exists (select 1 from ${users} where ${users.tenantId} = ${sql.placeholder("tenantId")} and ${users.id} = ${sql.placeholder("userId")} and ${users.version} = ${sql.placeholder("version")})`,
+          unfenced(sql.placeholder("tenantId")),
         ),
       ),
   ),

@@ -3,6 +3,7 @@
 import { and, asc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { readGuarded } from "./storage-errors.ts";
+import { unfenced } from "./fence-store.ts";
 import { oncePer } from "./once-per.ts";
 import { columnPlaceholders, columnValues, template } from "./prepared.ts";
 import { tenantUsage, users, type UserRow } from "./schema.ts";
@@ -92,10 +93,12 @@ const USER_COLUMNS = getTableColumns(users);
 
 /** The write statements of a user change, as templates; use cases put them in one batch with the event. */
 const writes = oncePer((db: Db) => {
+  // Every write also requires the tenant to be unfenced on this shard (fence-store.ts), inside its own SQL.
   const sameVersion = and(
     eq(users.tenantId, sql.placeholder("tenantId")),
     eq(users.id, sql.placeholder("id")),
     eq(users.version, sql.placeholder("expectedVersion")),
+    unfenced(sql.placeholder("tenantId")),
   );
   // Every column a change may touch; tenant, id and created_at never change.
   const changing = ["userName", "mobile", "externalId", "active", "manager", "version", "lastEventId", "resource", "updatedAt"] as const;
@@ -108,7 +111,7 @@ const writes = oncePer((db: Db) => {
       db.$client,
       db
         .insert(users)
-        .select(db.select(columnPlaceholders(USER_COLUMNS)).from(sql`(select 1)`).where(sql`${usersCounted} < ${sql.placeholder("maxUsers")}`) as never),
+        .select(db.select(columnPlaceholders(USER_COLUMNS)).from(sql`(select 1)`).where(sql`${usersCounted} < ${sql.placeholder("maxUsers")} and ${unfenced(sql.placeholder("tenantId"))}`) as never),
       USER_COLUMNS,
     ),
     update: template(db.$client, db.update(users).set(columnPlaceholders(USER_COLUMNS, changing)).where(sameVersion), USER_COLUMNS),

@@ -7,10 +7,14 @@ import type { UserCriterion } from "../scim/user-filter.ts";
 import type { Deps, StorageEnv } from "../deps.ts";
 import type { Tenant } from "./tenant.ts";
 import { userNotFound } from "./user-not-found.ts";
+import { isFenced } from "../db/fence-store.ts";
+import { tenantMoving } from "./tenant-moving.ts";
 
 export async function getUser(deps: Deps, env: StorageEnv, tenant: Tenant, id: string): Promise<UserRow> {
-  const user = await findUserById(deps.database(env, tenant), tenant.tenantId, id);
-  if (!user) throw userNotFound();
+  const db = deps.database(env, tenant);
+  const user = await findUserById(db, tenant.tenantId, id);
+  // On a shard the tenant moved away from, its users are elsewhere: 503, not a 404 Entra would act on.
+  if (!user) throw (await isFenced(db, tenant.tenantId)) ? tenantMoving() : userNotFound();
   return user;
 }
 

@@ -8,6 +8,8 @@ import { insertEventIfAtVersion, insertEventIfWritten, previousManagerOf } from 
 import { toScimStorageError } from "../db/storage-errors.ts";
 import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
 import { countCreatedUser, countDeletedUser } from "../db/usage-store.ts";
+import { isFenced } from "../db/fence-store.ts";
+import { tenantMoving } from "./tenant-moving.ts";
 import { deleteUserIfVersion, findUserById, insertUserWithinQuota, updateUserIfVersion } from "../db/user-store.ts";
 import { invalidValue, unavailable } from "../scim/scim-error.ts";
 import { maxUsersOf } from "../tenants/record.ts";
@@ -56,8 +58,12 @@ export async function createUser(deps: Deps, env: StorageEnv, tenant: Tenant, bo
     insertEventIfWritten(db, event),
     countCreatedUser(db, tenant.tenantId, user.id, user.lastEventId),
   ]);
-  // Not 409: after an empty lookup Entra reads a 409 as a filtering incompatibility (issue 11 §3).
-  if (inserted?.meta.changes !== 1) throw quotaReached(maxUsers);
+  if (inserted?.meta.changes !== 1) {
+    // The insert's own SQL refused it: the tenant is moving between shards (fence-store.ts), or is full.
+    if (await isFenced(db, tenant.tenantId)) throw tenantMoving();
+    // Not 409: after an empty lookup Entra reads a 409 as a filtering incompatibility (issue 11 §3).
+    throw quotaReached(maxUsers);
+  }
   return { user, event, dropped };
 }
 
@@ -98,7 +104,7 @@ function updateWithRetry(deps: Deps, db: Db, tenant: Tenant, id: string, change:
     };
     const event = buildChangeEvent(next.lastEventId, changeTypeOf(current, next), next, tenant, at, current);
     const [update] = await runBatch(db, [updateUserIfVersion(db, next, current.version), insertEventIfWritten(db, event)]);
-    if (update?.meta.changes !== 1) return undefined;
+    if (update?.meta.changes !== 1) return refusedOrRaced(db, tenant);
     if (plan.claimed && (await claimedBack(db, tenant, current))) plan.notes.managerFlip = true;
     return { user: next, event, notes: plan.notes, dropped };
   });
@@ -129,7 +135,7 @@ export function deleteUser(deps: Deps, env: StorageEnv, tenant: Tenant, id: stri
       countDeletedUser(db, tenant.tenantId, id, current.version),
       deleteUserIfVersion(db, tenant.tenantId, id, current.version),
     ]);
-    return removal?.meta.changes === 1 ? { user: gone, event, notes: storedManagerNotes(current, tenant) } : undefined;
+    return removal?.meta.changes === 1 ? { user: gone, event, notes: storedManagerNotes(current, tenant) } : refusedOrRaced(db, tenant);
   });
 }
 
@@ -146,12 +152,23 @@ async function retryVersionRace(
 ): Promise<WriteResult> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const current = await findUserById(db, tenant.tenantId, id);
-    if (!current) throw userNotFound();
+    // Not found on a shard the tenant moved away from: its users are elsewhere, so not a 404 (Entra would
+    // create the user again) but our 503, retried once the Worker reads the new record.
+    if (!current) throw (await isFenced(db, tenant.tenantId)) ? tenantMoving() : userNotFound();
     const result = await write(current);
     if (result) return result;
     await backOff(deps, attempt);
   }
   throw unavailable("The user is being changed by other requests right now; retry shortly.", 1);
+}
+
+/**
+ * A versioned write that applied nothing: the tenant's fence refused it (503, not retried here), or another
+ * request wrote the user first (undefined: retryVersionRace reads and tries again).
+ */
+async function refusedOrRaced(db: Db, tenant: Tenant): Promise<undefined> {
+  if (await isFenced(db, tenant.tenantId)) throw tenantMoving();
+  return undefined;
 }
 
 /** One atomic batch; a driver error becomes the SCIM error Entra should see. */

@@ -38,6 +38,13 @@ function harness(shards: Record<string, FakeShard>) {
     runTenantsCli(argv, {
       openStore: () => store,
       openShards: () => sizes,
+      openMoves: () => ({
+        execute: async () => {
+          throw new Error("no D1 in this test");
+        },
+        sleep: async () => {},
+        shards: Object.keys(shards) as ShardName[],
+      }),
       capacity: () => figures,
       stdout: (text) => out.push(text),
       stderr: (text) => err.push(text),
@@ -133,5 +140,19 @@ describe("tenants list", () => {
         [TENANT, "DB", { users: 3, events: 7 }],
       ].sort(),
     );
+  });
+});
+
+describe("tenants move (arguments; the move itself runs on real D1s in test/http/tenant-move.test.ts)", () => {
+  it.each([
+    [["move", TENANT], /move needs --to <shard>/],
+    [["move", TENANT, "--to", "users-2"], /move needs --to <shard>/],
+    [["move", TENANT, "--to", "DB_2", "--stop-after", "halfway"], /--stop-after is one of planned, copied, fenced/],
+    [["move", TENANT, "--rollback", "--to", "DB_2"], /--rollback takes no --to/],
+    [["move"], /move takes one tenant/],
+  ])("refuses %j with a usage error, before touching anything", async (argv, message) => {
+    const cli = harness({ DB: { sizeBytes: 0 } });
+    expect(await cli.run(...argv)).toBe(EXIT_USAGE);
+    expect(cli.stderr()).toMatch(message);
   });
 });

@@ -31,7 +31,8 @@ import type { CapacityFigures } from "../capacity/model.ts";
 import { chooseShard, ShardUsageError } from "./placement.ts";
 import type { ShardSizes, TenantSize } from "./shard-sizes.ts";
 import { tenantKey } from "../../tenants/record.ts";
-import { shardOf } from "../../tenants/shard.ts";
+import { isShardName, shardOf, type ShardName } from "../../tenants/shard.ts";
+import { MOVE_STEPS, MoveError, moveTenant, rollbackMove, type MovePorts, type MoveStep } from "./move/move.ts";
 
 export type TenantsCliIo = {
   openStore: (target: WranglerTarget) => TenantStore;
@@ -39,6 +40,8 @@ export type TenantsCliIo = {
   openUsers?: (target: WranglerTarget) => ManagerUsers;
   /** The shards of the target environment and how full each is (shard-sizes.ts): for add and list. */
   openShards?: (target: WranglerTarget) => ShardSizes;
+  /** The statement port and clock a live move between shards runs on (move/move.ts); absent: no move. */
+  openMoves?: (target: WranglerTarget) => Pick<MovePorts, "execute" | "sleep"> & { shards: readonly ShardName[] };
   /** The capacity model's figures (docs/capacity.md), by which add places a new tenant. */
   capacity?: () => CapacityFigures;
   /** The gateway host `show` names in Tenant URLs when --host does not say (gateway-host.ts). */
@@ -99,6 +102,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
   remove: { yes: { type: "boolean", short: "y" } },
   "issue-token": { force: { type: "boolean" }, auth: { type: "string" } },
   "revoke-token": {},
+  move: { to: { type: "string" }, rollback: { type: "boolean" }, "stop-after": { type: "string" } },
 };
 
 class UsageError extends Error {}
@@ -147,6 +151,28 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
       const advice = authModeAdvice(result);
       io.stdout(json ? toJson({ target: describeTarget(target), ...result, note, ...(advice ? { advice } : {}) }) : renderChange(result, target, note));
     };
+
+    if (command === "move") {
+      const [tenant, ...extra] = positionals;
+      if (!tenant || extra.length) throw new UsageError("move takes one tenant");
+      const moves = io.openMoves?.(target);
+      if (!moves) throw new UsageError("moving tenants needs D1 access, which this caller does not give");
+      const ports: MovePorts = { ...moves, store: deps.store, now: deps.now, say: (line) => io.stderr(`${line}\n`) };
+      const tenantId = parseTenantId(tenant);
+      if (values.rollback === true) {
+        if (values.to !== undefined || values["stop-after"] !== undefined) throw new UsageError("--rollback takes no --to or --stop-after");
+        const undone = await rollbackMove(tenantId, ports);
+        io.stdout(json ? toJson({ rolledBack: undone }) : `Rolled back the move of ${tenantId} to ${undone?.toShard}; it stays on ${undone?.fromShard}.\n`);
+        return EXIT_OK;
+      }
+      const to = values.to;
+      if (typeof to !== "string" || !isShardName(to)) throw new UsageError("move needs --to <shard>: DB, DB_2, ... as wrangler.toml declares");
+      const stopAfter = values["stop-after"];
+      if (stopAfter !== undefined && !MOVE_STEPS.includes(stopAfter as MoveStep)) throw new UsageError(`--stop-after is one of ${MOVE_STEPS.join(", ")}`);
+      const state = await moveTenant(tenantId, to, ports, { shards: moves.shards, ...(stopAfter ? { stopAfter: stopAfter as MoveStep } : {}) });
+      io.stdout(json ? toJson({ move: state }) : state.step === "cleaned" ? `Moved ${tenantId} from ${state.fromShard} to ${state.toShard}.\n` : `Move of ${tenantId} stopped after "${state.step}"; run the same command to go on.\n`);
+      return EXIT_OK;
+    }
 
     if (command === "list") {
       if (positionals.length) throw new UsageError("list takes no tenant");
@@ -270,7 +296,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
     return usageError(io, command, "unknown command");
   } catch (error) {
     if (error instanceof UsageError || error instanceof ShardUsageError) return usageError(io, command, error.message);
-    const code = error instanceof TenantCommandError ? error.code : "failed";
+    const code = error instanceof TenantCommandError ? error.code : error instanceof MoveError ? "move_refused" : "failed";
     const message = error instanceof Error ? error.message : String(error);
     if (json) io.stdout(toJson({ error: { code, message } }));
     else io.stderr(`tenants ${command}: ${message}\n`);

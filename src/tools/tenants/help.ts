@@ -28,12 +28,26 @@ Commands:
   remove <tenant> [--yes]       delete the record (asks first)
   issue-token <tenant>          create a secret token for Entra's Secret Token field (shown once)
   revoke-token <tenant>         delete the secret token
+  move <tenant> --to <shard>    move its users to another shard (D1 database) while Entra keeps writing
 
 ${WHERE}
 
 \`npm run tenants -- <command> --help\` explains one command. ${PROPAGATION_NOTE}`;
 
 export const COMMAND_USAGE: Record<string, string> = {
+  move: `usage: npm run tenants -- move <tenant> --to <DB_n> [--rollback] [--stop-after <step>] [--remote --env <name>]
+
+Moves the tenant's users, undelivered change events, delivery cursors and user count to another shard, live
+(docs/operations.md, "Moving a tenant"). Steps: planned, copied, fenced, synced, verified, flipped,
+unfenced, cleaned. From "fenced" to "unfenced" the tenant's writes answer 503 with Retry-After (Entra
+retries); the record is flipped only after counts and checksums match; after the flip the command waits
+longer than KV propagation plus the Worker's cache, twice (about 3 minutes). Its state is kept in the
+first database, so an interrupted move is finished by running the same command again.
+  --to <shard>         the shard to move to: DB, DB_2, ... as wrangler.toml declares
+  --rollback           undo a move that has not flipped the record yet (the tenant stays where it was)
+  --stop-after <step>  stop after that step; run the command again to go on
+
+${WHERE}`,
   list: `usage: npm run tenants -- list [--remote --env <name>] [--json]
 
 Lists every tenant on the allow-list: tenant id, TeleMessage account, enabled, whether a secret token is

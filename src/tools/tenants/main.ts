@@ -47,6 +47,11 @@ process.exitCode = await runTenantsCli(process.argv.slice(2), {
       },
       loadCapacityFigures(),
     ),
+  openMoves: (target) => ({
+    execute: (shard, statements) => executeD1(target, statements, runWrangler, shard),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    shards: readShards(target),
+  }),
   capacity: loadCapacityFigures,
   gatewayHost,
   stdout: (text) => process.stdout.write(text),
