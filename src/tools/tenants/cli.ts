@@ -32,7 +32,7 @@ import { chooseShard, ShardUsageError } from "./placement.ts";
 import type { ShardSizes, TenantSize } from "./shard-sizes.ts";
 import { tenantKey } from "../../tenants/record.ts";
 import { isShardName, shardOf, type ShardName } from "../../tenants/shard.ts";
-import { MOVE_STEPS, MoveError, moveTenant, rollbackMove, type MovePorts, type MoveStep } from "./move/move.ts";
+import { LOCAL_SETTLE_MS, MOVE_STEPS, MoveError, moveTenant, rollbackMove, SETTLE_MS, type MovePorts, type MoveStep } from "./move/move.ts";
 
 export type TenantsCliIo = {
   openStore: (target: WranglerTarget) => TenantStore;
@@ -169,7 +169,9 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
       if (typeof to !== "string" || !isShardName(to)) throw new UsageError("move needs --to <shard>: DB, DB_2, ... as wrangler.toml declares");
       const stopAfter = values["stop-after"];
       if (stopAfter !== undefined && !MOVE_STEPS.includes(stopAfter as MoveStep)) throw new UsageError(`--stop-after is one of ${MOVE_STEPS.join(", ")}`);
-      const state = await moveTenant(tenantId, to, ports, { shards: moves.shards, ...(stopAfter ? { stopAfter: stopAfter as MoveStep } : {}) });
+      // Locally there is no KV propagation to wait for, only the Worker's record cache (wrangler dev).
+      const settleMs = target.remote ? SETTLE_MS : LOCAL_SETTLE_MS;
+      const state = await moveTenant(tenantId, to, ports, { shards: moves.shards, settleMs, ...(stopAfter ? { stopAfter: stopAfter as MoveStep } : {}) });
       io.stdout(json ? toJson({ move: state }) : state.step === "cleaned" ? `Moved ${tenantId} from ${state.fromShard} to ${state.toShard}.\n` : `Move of ${tenantId} stopped after "${state.step}"; run the same command to go on.\n`);
       return EXIT_OK;
     }

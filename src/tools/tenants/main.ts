@@ -15,6 +15,9 @@ import { createShardSizes } from "./shard-sizes.ts";
 import { runWrangler } from "../wrangler/run.ts";
 import { createWranglerKvStore, type WranglerTarget } from "../wrangler/kv-store.ts";
 
+/** What one `--command` argument may hold (Linux: 128 KiB per argument), with room to spare. */
+const MAX_COMMAND_CHARS = 100_000;
+
 /** The host `show` prints in Tenant URLs, from the wrangler.toml the command targets. */
 function gatewayHost(target: WranglerTarget): string | undefined {
   const path = target.config ?? "wrangler.toml";
@@ -48,7 +51,19 @@ process.exitCode = await runTenantsCli(process.argv.slice(2), {
       loadCapacityFigures(),
     ),
   openMoves: (target) => ({
-    execute: (shard, statements) => executeD1(target, statements, runWrangler, shard),
+    // One `wrangler d1 execute --command` argument holds at most 128 KiB: a move's statements go in groups
+    // below that (each statement of a move is an idempotent upsert or delete, so groups need not be atomic).
+    async execute(shard, statements) {
+      const results: Record<string, unknown>[][] = [];
+      for (let i = 0; i < statements.length; ) {
+        let length = 0;
+        let j = i;
+        while (j < statements.length && (j === i || length + statements[j]!.length < MAX_COMMAND_CHARS)) length += statements[j++]!.length + 2;
+        results.push(...(await executeD1(target, statements.slice(i, j), runWrangler, shard)));
+        i = j;
+      }
+      return results;
+    },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     shards: readShards(target),
   }),

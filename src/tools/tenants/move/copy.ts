@@ -64,6 +64,32 @@ export async function syncRows(execute: ExecuteOn, from: ShardName, to: ShardNam
 
 export type TableSummary = { rows: number; sha256: string };
 
+const sha256 = async (text: string) =>
+  Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))), (b) => b.toString(16).padStart(2, "0")).join("");
+
+/** The tenant's keys of `table` on a shard (all rows, or those matching `where`), in key order. */
+export async function keysOf(execute: ExecuteOn, shard: ShardName, table: MovedTable, tenantId: string, where = ""): Promise<string[]> {
+  const { key } = MOVED_TABLES[table];
+  const keys: string[] = [];
+  for await (const rows of pages(execute, shard, table, tenantId, where, [key])) for (const row of rows) keys.push(String(row[key]));
+  return keys;
+}
+
+/** Count and SHA-256 chain of `columns` of the rows with these keys (sorted), read from one shard. */
+export async function summariseKeys(execute: ExecuteOn, shard: ShardName, table: MovedTable, tenantId: string, keys: string[], columns: readonly string[]): Promise<TableSummary> {
+  const { key } = MOVED_TABLES[table];
+  const sorted = [...keys].sort();
+  let digest = "";
+  let rows = 0;
+  for (let i = 0; i < sorted.length; i += PAGE_ROWS) {
+    const [page = []] = await execute(shard, [rowsByKeySql(table, tenantId, sorted.slice(i, i + PAGE_ROWS))]);
+    page.sort((a, b) => (String(a[key]) < String(b[key]) ? -1 : 1));
+    digest = await sha256(digest + page.map((row) => `${JSON.stringify(columns.map((c) => row[c] ?? null))}\n`).join(""));
+    rows += page.length;
+  }
+  return { rows, sha256: digest };
+}
+
 /**
  * Count and a SHA-256 chain over every carried column of the tenant's carried rows of `table`, in key order:
  * each page's digest covers the previous digest and the page, so memory stays one page whatever the tenant.

@@ -10,7 +10,9 @@
 //             because the allow-list record in KV takes up to a minute to reach every location
 //   synced    what changed meanwhile copied again (each row at another version than its copy), what vanished
 //             (deleted users, delivered events) dropped from the target
-//   verified  count and SHA-256 of every carried table equal on both sides, or back to fenced to sync again
+//   verified  users and user count equal on both sides (count and SHA-256), every undelivered event of the
+//             source on the target and each copy equal to its source in all it never changes; else back to
+//             fenced to sync again
 //   flipped   the allow-list record names the target shard
 //   unfenced  after KV propagation plus the Worker's record cache, the target fence goes: writes resume there
 //   cleaned   after that wait again (a Worker still reading the old record reads the old rows, unchanged),
@@ -22,14 +24,16 @@
 import { parseStoredRecord, tenantKey } from "../../../tenants/record.ts";
 import { DEFAULT_SHARD, shardOf, type ShardName } from "../../../tenants/shard.ts";
 import type { TenantStore } from "../../../tenants/store.ts";
-import { copyRows, countRows, summarise, syncRows, CARRIED, type ExecuteOn, type TableSummary } from "./copy.ts";
-import { deleteChunkSql, literal, MOVED_TABLES, tenantLiteral, type MovedTable } from "./sql.ts";
+import { copyRows, countRows, keysOf, summarise, summariseKeys, syncRows, CARRIED, type ExecuteOn, type TableSummary } from "./copy.ts";
+import { deleteChunkSql, literal, MOVED_TABLES, tenantLiteral, UNSETTLED, type MovedTable } from "./sql.ts";
 
 export const MOVE_STEPS = ["planned", "copied", "fenced", "synced", "verified", "flipped", "unfenced", "cleaned"] as const;
 export type MoveStep = (typeof MOVE_STEPS)[number];
 
 /** KV's own figure for a change to reach every location, plus the Worker's record cache and a margin. */
 export const SETTLE_MS = 90_000;
+/** Locally (wrangler dev) KV is one process: only the Worker's record cache (5 s) to wait out. */
+export const LOCAL_SETTLE_MS = 10_000;
 
 export type MovePorts = {
   execute: ExecuteOn;
@@ -53,6 +57,11 @@ export type MoveState = { tenantId: string; fromShard: ShardName; toShard: Shard
 export class MoveError extends Error {}
 
 const CONTROL: ShardName = DEFAULT_SHARD;
+/** Verified column by column on both sides (delivery cursors are delivery progress: the consumer on either
+ * side and the core's per-user version cursor absorb a cursor that lags). */
+const STRICT: MovedTable[] = ["users", "tenant_usage"];
+/** What of a change event never changes once written (its state and delivery columns do, on the source). */
+const EVENT_FIXED = ["id", "tenant_id", "user_id", "type", "version", "occurred_at", "payload"] as const;
 const TABLES = Object.keys(MOVED_TABLES) as MovedTable[];
 
 export async function readMove(execute: ExecuteOn, tenantId: string): Promise<MoveState | undefined> {
@@ -128,19 +137,24 @@ async function runStep(step: MoveStep, state: MoveState, ports: MovePorts, settl
       }
       break;
     case "verified": {
-      const sides: Record<string, Record<MovedTable, TableSummary>> = {};
-      for (const shard of [from, to]) {
-        const summary = {} as Record<MovedTable, TableSummary>;
-        for (const table of TABLES) summary[table] = await summarise(execute, shard, table, id);
-        sides[shard] = summary;
-      }
-      const differing = TABLES.filter((t) => JSON.stringify(sides[from]![t]) !== JSON.stringify(sides[to]![t]));
+      // The tenant's data, which only its (fenced) writes change: equal on both sides, every column.
+      const sides: Record<string, Partial<Record<MovedTable, TableSummary>>> = { [from]: {}, [to]: {} };
+      for (const shard of [from, to]) for (const table of STRICT) sides[shard]![table] = await summarise(execute, shard, table, id);
+      const differing: string[] = STRICT.filter((t) => JSON.stringify(sides[from]![t]) !== JSON.stringify(sides[to]![t]));
+      // Its events: the queue consumer keeps delivering on the source while the fence holds (delivery
+      // progress, not the tenant's data), so each copy must match its source row in what never changes,
+      // and every event still undelivered on the source must be on the target.
+      const copies = await keysOf(execute, to, "change_events", id);
+      const carried = new Set(copies);
+      const missing = (await keysOf(execute, from, "change_events", id, UNSETTLED)).filter((key) => !carried.has(key));
+      const [source, target] = [await summariseKeys(execute, from, "change_events", id, copies, EVENT_FIXED), await summariseKeys(execute, to, "change_events", id, copies, EVENT_FIXED)];
+      if (missing.length || JSON.stringify(source) !== JSON.stringify(target)) differing.push("change_events");
       if (differing.length) {
         // Back to fenced, so the next run syncs again before it verifies.
         await execute(CONTROL, [record(state, "fenced", ports.now().toISOString())]);
         throw new MoveError(`Shards ${from} and ${to} differ in ${differing.join(", ")} after the sync; run the move again to sync and verify again.`);
       }
-      verified = JSON.stringify(sides[to]);
+      verified = JSON.stringify({ ...sides[to], change_events: target });
       extra = `, verified = ${literal(verified)}`;
       break;
     }
