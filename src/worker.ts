@@ -8,6 +8,7 @@ import type { Deps } from "./deps.ts";
 import { handleQueueBatch } from "./outbox/consumer.ts";
 import { readForwardingConfig, type ForwardingConfig } from "./outbox/forwarding-config.ts";
 import { runOutboxCron } from "./outbox/cron.ts";
+import { pruneActivity } from "./activity/store.ts";
 
 /** What varies, as the runtime or a test gives it; the databases default to the DB binding. */
 export type WorkerInputs = Omit<Deps, "database" | "databases"> & Partial<Pick<Deps, "database" | "databases">>;
@@ -38,7 +39,10 @@ export function createWorker(inputs: WorkerInputs, options: WorkerOptions = {}) 
       await handleQueueBatch(batch, env, deps, config(env));
     },
     async scheduled(_controller, env, _ctx) {
-      for (const db of deps.databases(env)) await runOutboxCron(db, env.CHANGES, deps, config(env));
+      for (const db of deps.databases(env)) {
+        await runOutboxCron(db, env.CHANGES, deps, config(env));
+        await pruneActivity(db, deps.now());
+      }
     },
   } satisfies ExportedHandler<Env>;
 }
