@@ -9,6 +9,7 @@ import { handleQueueBatch } from "./outbox/consumer.ts";
 import { readForwardingConfig, type ForwardingConfig } from "./outbox/forwarding-config.ts";
 import { runOutboxCrons } from "./outbox/cron.ts";
 import { shardOf } from "./tenants/shard.ts";
+import { pruneActivity } from "./activity/store.ts";
 
 /** What varies, as the runtime or a test gives it; the databases default to the env's shard bindings. */
 export type WorkerInputs = Omit<Deps, "database" | "shard" | "shards"> & Partial<Pick<Deps, "database" | "shard" | "shards">>;
@@ -40,7 +41,12 @@ export function createWorker(inputs: WorkerInputs, options: WorkerOptions = {}) 
       await handleQueueBatch(batch, env, deps, config(env));
     },
     async scheduled(_controller, env, _ctx) {
-      await runOutboxCrons(env, env.CHANGES, deps, config(env));
+      // Every shard's outbox, then every shard's activity (issue 14 lives beside the tenant's users); a
+      // failing shard stops neither, and the run then fails so the invocation shows it.
+      let failure: unknown;
+      await runOutboxCrons(env, env.CHANGES, deps, config(env)).catch((error: unknown) => (failure ??= error));
+      for (const name of deps.shards(env)) await pruneActivity(deps.shard(env, name), deps.now()).catch((error: unknown) => (failure ??= error));
+      if (failure) throw failure;
     },
   } satisfies ExportedHandler<Env>;
 }

@@ -175,11 +175,13 @@ export function requireTenant(deps: Pick<Deps, "fetch" | "now">, options: Requir
       c.set("authFailure", found.reason);
       throw forbidden(NOT_APPROVED);
     }
+    // A disabled tenant's refusal is recorded with its activity, on the shard its record names (issue 15).
+    c.set("tenantRecord", found.record);
     if (!found.record.enabled) {
       c.set("authFailure", "tenant_disabled");
       throw forbidden(NOT_APPROVED);
     }
-    c.set("tenant", { tenantId, record: found.record });
+    c.set("tenant", { tenantId, record: found.record, requestId: c.get("requestId") });
     await next();
   });
 }

@@ -67,11 +67,14 @@ async function deliverMessage(env: StorageEnv, message: Message<unknown>, deps: 
     return "malformed";
   }
   const event = parsed.data;
+  // The request that made the change, once the event's row is read (issue 14 §4).
+  let requestId: string | null | undefined;
   const line = (fields: Record<string, unknown>) =>
     deps.log({
       level: fields.level,
       msg: "delivery",
       eventId: event.eventId,
+      requestId,
       tenant: event.tenantId,
       shard,
       type: event.type,
@@ -84,6 +87,7 @@ async function deliverMessage(env: StorageEnv, message: Message<unknown>, deps: 
   try {
     const db = deps.shard(env, shard);
     const known = await findDeliveryState(db, event.eventId);
+    requestId = known?.requestId;
     if (!known) {
       // The row is gone (pruned after retention, so long since delivered) or was never written here.
       line({ level: "warn", outcome: "unknown" });
@@ -158,10 +162,12 @@ const eventIdOf = (body: unknown): string | undefined => {
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: StorageEnv, deps: Deps, config: ForwardingConfig): Promise<void> {
   const events = batch.messages.map((m) => ({ message: m, event: CoreEvent.safeParse(m.body).data }));
   const ids = batch.messages.flatMap((m) => eventIdOf(m.body) ?? []);
+  const requestIds = new Map<string, string | null>();
   try {
     for (const name of deps.shards(env)) {
       const here = batch.messages.filter((m) => [name, undefined].includes(shardOfMessage(m.body))).flatMap((m) => eventIdOf(m.body) ?? []);
-      if (here.length) await recordDeadLettered(deps.shard(env, name), here, deps.now().toISOString());
+      if (!here.length) continue;
+      for (const [id, requestId] of await recordDeadLettered(deps.shard(env, name), here, deps.now().toISOString())) requestIds.set(id, requestId);
     }
   } catch (error) {
     deps.log({ level: "error", msg: "dead letters not recorded", messages: ids.length, storageError: storageErrorOf(error) });
@@ -176,6 +182,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Stora
       messageId: message.id,
       eventId: eventIdOf(message.body),
       shard: shardOfMessage(message.body) ?? null,
+      requestId: requestIds.get(eventIdOf(message.body) ?? ""),
       ...(event && { tenant: event.tenantId, type: event.type, version: event.version }),
       attempts: message.attempts,
       ...(event && { lagMs: deps.now().getTime() - Date.parse(event.occurredAt) }),

@@ -1,7 +1,7 @@
 // /Users (RFC 7644 §3.2-§3.6). Handlers validate, call one use case, render; rules live in users/ and scim/.
 // A factory of the Worker's Deps: the use cases get the same clock, ids and databases as everything else.
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../app-env.ts";
 import type { Deps } from "../deps.ts";
 import { relayAfterResponse } from "../http/relay-after-response.ts";
@@ -42,7 +42,10 @@ const render = (c: Context<AppEnv>, user: StoredUser, query?: Projection) => ren
 /** The request log names the user a write touched and its event: the way from a log line to D1 and the core. */
 function trace(c: Context<AppEnv>, result: WriteResult) {
   c.set("userId", result.user.id);
-  if (result.event) c.set("eventId", result.event.id);
+  if (result.event) {
+    c.set("eventId", result.event.id);
+    c.set("changeType", result.event.type);
+  }
   addLogNotes(c, result.notes);
   if (result.dropped?.length) c.set("droppedAttributes", result.dropped);
 }

@@ -7,7 +7,7 @@
 //
 // shardOf is THE resolution of a tenant to its database's binding name: the Worker (src/worker.ts builds
 // Deps.database on it) and the command-line tools both call it, and nothing else decides. No framework here.
-import { z } from "zod";
+import * as z from "zod";
 
 export const DEFAULT_SHARD = "DB";
 

@@ -49,6 +49,7 @@ export type SoakGateway = {
   mf: Miniflare;
   url: URL;
   db: Awaited<ReturnType<Miniflare["getD1Database"]>>;
+  shards: Record<string, Awaited<ReturnType<Miniflare["getD1Database"]>>>;
   kv: Awaited<ReturnType<Miniflare["getKVNamespace"]>>;
   worker: Awaited<ReturnType<Miniflare["getWorker"]>>;
   persist: string;
@@ -122,6 +123,10 @@ export async function startSoakGateway(
     mf,
     url,
     db: await mf.getD1Database("DB", "main"),
+    // Every shard wrangler.toml declares (issue 15): DB, DB_2, ...
+    shards: Object.fromEntries(
+      await Promise.all((config.d1_databases ?? []).map(async (d) => [d.binding, await mf.getD1Database(d.binding, "main")] as const)),
+    ),
     kv: await mf.getKVNamespace("TENANTS", "main"),
     worker: await mf.getWorker("main"),
     persist,

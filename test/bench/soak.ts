@@ -1,5 +1,11 @@
 // npm run soak -- [--tenants 4] [--users 200] [--minutes 3] [--concurrency 8] [--cycles-per-round 4]
-//                 [--rate-limit <n>] [--settle-seconds 180] [--seed 1]
+//                 [--rate-limit <n>] [--settle-seconds 180] [--seed 1] [--move-at-seconds <s>]
+//
+// Issue 15: the tenants alternate between the shards wrangler.toml declares (tenant 1 on DB, tenant 2 on
+// DB_2, ...), and in the middle of the load (--move-at-seconds, default half the time; 0: no move) tenant 1
+// is moved to the last shard live (src/tools/tenants/move/move.ts) while its simulator keeps writing. The
+// move runs to "unfenced" under load; its cleanup ("cleaned") runs after the check, which reads each
+// tenant's users from the shard its record names and the events of every shard.
 //
 // Issue 6 §4: sustained load well above Entra's pace from several tenants at once, on the real bundle
 // running on workerd, with forwarding really running (queue consumer -> core emulator in this process), for
@@ -23,7 +29,10 @@ import { REQUESTS_PER_LEASE } from "../../src/http/tenant-rate-limit.ts";
 import { runSimulation, type SimulationSummary } from "../../src/tools/entra-sim/run-simulation.ts";
 import { migrationStatements } from "./migrations.ts";
 import { startCore, startSoakGateway, stopSoak, type Core, type SoakGateway } from "./soak-gateway.ts";
-import { checkCore, percentile, type CoreCheck } from "./soak-check.ts";
+import { checkCoreRows, percentile, readEvents, readUsers, type CoreCheck, type LiveUser } from "./soak-check.ts";
+import { LOCAL_SETTLE_MS, moveTenant, type MovePorts, type MoveState } from "../../src/tools/tenants/move/move.ts";
+import { shardOf, type ShardName } from "../../src/tenants/shard.ts";
+import { parseStoredRecord } from "../../src/tenants/record.ts";
 import { buildBundle, ROOT } from "./workers.ts";
 
 const { values } = parseArgs({
@@ -38,6 +47,7 @@ const { values } = parseArgs({
     "settle-seconds": { type: "string", default: "180" },
     "cron-seconds": { type: "string", default: "20" },
     seed: { type: "string", default: "1" },
+    "move-at-seconds": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
   strict: true,
@@ -62,6 +72,7 @@ const opts = {
   settleSeconds: num("settle-seconds", 1),
   cronSeconds: num("cron-seconds", 1),
   seed: Math.floor(num("seed", 0)),
+  moveAtSeconds: values["move-at-seconds"] === undefined ? undefined : num("move-at-seconds", 0),
 };
 const command = `npm run soak -- ${process.argv.slice(2).join(" ")}`.trim();
 
@@ -70,7 +81,8 @@ const CORE_TOKEN = "soak-core-token";
 const tenantIdOf = (k: number): string => `50a40000-0000-4000-8000-${(k + 1).toString(16).padStart(12, "0")}`;
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-type Sample = { status: number; ms: number };
+/** `fenced`: a 503 + Retry-After of a tenant being moved between shards, which Entra (and the simulator) retries. */
+type Sample = { status: number; ms: number; fenced?: boolean };
 
 async function main(): Promise<number> {
   let core: Core | undefined;
@@ -84,12 +96,21 @@ async function main(): Promise<number> {
     const gw = gateway;
     log(`gateway on ${gw.url.origin} (workerd), core emulator on ${core.url}; rate limit ${gw.rateLimit.limit * REQUESTS_PER_LEASE} requests/${gw.rateLimit.period}s per tenant (${gw.rateLimit.limit} leases, ${gw.rateLimit.source})`);
 
-    await gw.db.batch(migrationStatements().map((sql) => gw.db.prepare(sql)));
+    const shardNames = Object.keys(gw.shards) as ShardName[];
+    for (const d1 of Object.values(gw.shards)) await d1.batch(migrationStatements().map((sql) => d1.prepare(sql)));
     const jwk = JSON.parse(readFileSync(join(ROOT, "src/tools/dev/dev-signing-key.json"), "utf8")) as JWK;
     const tenants: { id: string; token: string }[] = [];
     for (let k = 0; k < opts.tenants; k++) {
       const id = tenantIdOf(k);
-      const record = { accountId: `TM-SOAK-${k + 1}`, name: `Soak tenant ${k + 1}`, managers: MANAGERS, enabled: true, createdAt: new Date().toISOString() };
+      const shard = shardNames[k % shardNames.length]!;
+      const record = {
+        accountId: `TM-SOAK-${k + 1}`,
+        name: `Soak tenant ${k + 1}`,
+        managers: MANAGERS,
+        enabled: true,
+        ...(shard === "DB" ? {} : { shard }),
+        createdAt: new Date().toISOString(),
+      };
       await gw.kv.put(`tenant:${id}`, JSON.stringify(record));
       tenants.push({ id, token: await signDevToken({ jwk, tenantId: id, expiresInSeconds: 4 * 3600 }) });
     }
@@ -102,7 +123,8 @@ async function main(): Promise<number> {
       try {
         const response = await fetch(input, init);
         const body = await response.arrayBuffer();
-        samples.push({ status: response.status, ms: performance.now() - started });
+        const fenced = response.status === 503 && response.headers.has("retry-after") && new TextDecoder().decode(body).includes("being moved to another database");
+        samples.push({ status: response.status, ms: performance.now() - started, ...(fenced ? { fenced } : {}) });
         const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
         return new Response(nullBody ? null : body, { status: response.status, headers: response.headers });
       } catch (error) {
@@ -123,6 +145,43 @@ async function main(): Promise<number> {
       }
     };
     const cron = setInterval(() => void runCron(), opts.cronSeconds * 1000);
+
+    // The move in the middle: tenant 1, from its shard to the last one, while its simulator writes.
+    const movePorts: MovePorts = {
+      execute: async (shard, statements) => {
+        const d1 = gw.shards[shard]!;
+        return (await d1.batch(statements.map((sql) => d1.prepare(sql)))).map((r) => r.results as Record<string, unknown>[]);
+      },
+      store: {
+        get: async (key) => (await gw.kv.get(key)) ?? undefined,
+        put: (key, value) => gw.kv.put(key, value),
+        delete: (key) => gw.kv.delete(key),
+        list: async () => {
+          throw new Error("not needed by a move");
+        },
+      },
+      now: () => new Date(),
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      say: (line) => log(line),
+    };
+    const moveTo = shardNames.at(-1)!;
+    const moveAt = opts.moveAtSeconds ?? (opts.minutes * 60) / 2;
+    const moving =
+      shardNames.length > 1 && moveAt > 0 && tenants[0]
+        ? new Promise((r) => setTimeout(r, moveAt * 1000)).then(async () => {
+            const began = performance.now();
+            // As an operator would: a run that stops (a verification that found a difference) is run again.
+            for (let attempt = 1; ; attempt++) {
+              try {
+                const state = await moveTenant(tenants[0]!.id, moveTo, movePorts, { shards: shardNames, settleMs: LOCAL_SETTLE_MS, stopAfter: "unfenced" });
+                return { state, seconds: (performance.now() - began) / 1000, attempts: attempt };
+              } catch (error) {
+                log(`move attempt ${attempt}: ${error instanceof Error ? error.message : String(error)}`);
+                if (attempt >= 3) throw error;
+              }
+            }
+          })
+        : undefined;
 
     const baseUrl = new URL("/scim/v2", gw.url).href;
     const started = performance.now();
@@ -158,6 +217,8 @@ async function main(): Promise<number> {
       }),
     );
     clearInterval(progress);
+    const moved: { state: MoveState; seconds: number; attempts: number } | undefined = moving ? await moving : undefined;
+    if (moved) log(`tenant 1 moved ${moved.state.fromShard} -> ${moved.state.toShard} under load in ${moved.seconds.toFixed(1)} s (to "${moved.state.step}")`);
     const loadMs = performance.now() - started;
     const coreCallsDuringLoad = core.emulator.events().length;
     log(`load done: ${samples.length} requests in ${(loadMs / 1000).toFixed(1)} s`);
@@ -166,8 +227,11 @@ async function main(): Promise<number> {
     const settleStarted = performance.now();
     let states: Record<string, number> = {};
     for (;;) {
-      const rows = await gw.db.prepare("SELECT state, count(*) AS n FROM change_events GROUP BY state").all<{ state: string; n: number }>();
-      states = Object.fromEntries(rows.results.map((r) => [r.state, r.n]));
+      states = {};
+      for (const d1 of Object.values(gw.shards)) {
+        const rows = await d1.prepare("SELECT state, count(*) AS n FROM change_events GROUP BY state").all<{ state: string; n: number }>();
+        for (const r of rows.results) states[r.state] = (states[r.state] ?? 0) + r.n;
+      }
       if (!states.pending && !states.enqueued) break;
       if (performance.now() - settleStarted > opts.settleSeconds * 1000) {
         log(`outbox did not settle within ${opts.settleSeconds} s: ${JSON.stringify(states)}`);
@@ -180,12 +244,32 @@ async function main(): Promise<number> {
     await runCron(); // one last pass: it must find nothing to re-send
     log(`outbox settled in ${(settleMs / 1000).toFixed(1)} s: ${JSON.stringify(states)}`);
 
-    const check: CoreCheck = await checkCore(gw.db, core.emulator);
+    // Each tenant's users from the shard its record names now; every shard's events.
+    const homes = new Map<string, ShardName>();
+    for (const t of tenants) {
+      const stored = parseStoredRecord((await gw.kv.get(`tenant:${t.id}`)) ?? "");
+      homes.set(t.id, stored.ok ? shardOf(stored.record) : "DB");
+    }
+    // A moved tenant's event may be on both shards: delivered from either side counts (the consumer records a
+    // delivery on the shard its message names, and the core's idempotency absorbs a second send).
+    const live: LiveUser[] = [];
+    const byId = new Map<string, Awaited<ReturnType<typeof readEvents>>[number]>();
+    const settledState = (state: string) => state === "delivered" || state === "skipped";
+    for (const [shard, d1] of Object.entries(gw.shards)) {
+      live.push(...(await readUsers(d1)).filter((u) => homes.get(u.tenant_id) === shard));
+      for (const e of await readEvents(d1)) if (!byId.has(e.id) || settledState(e.state)) byId.set(e.id, e);
+    }
+    const events = [...byId.values()];
+    const check: CoreCheck = checkCoreRows(live, events, core.emulator);
+    // The move's last step, after the check (it deletes the source's settled history the check reads).
+    const cleaned = moved ? await moveTenant(tenants[0]!.id, moveTo, movePorts, { shards: shardNames, settleMs: LOCAL_SETTLE_MS }) : undefined;
+    const leftBehind = cleaned ? Number((await gw.shards[cleaned.fromShard]!.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").bind(tenants[0]!.id).first<{ n: number }>())?.n) : 0;
 
     // Figures.
     const statuses: Record<string, number> = {};
     for (const s of samples) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
-    const fivexx = samples.filter((s) => s.status >= 500).length;
+    const fivexx = samples.filter((s) => s.status >= 500 && !s.fenced).length;
+    const fenced503 = samples.filter((s) => s.fenced).length;
     const throttled = statuses["429"] ?? 0;
     const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
     const allRounds = perTenant.flatMap((t) => t.rounds);
@@ -208,6 +292,7 @@ async function main(): Promise<number> {
         maxMs: Number((sorted.at(-1) ?? 0).toFixed(1)),
         statuses,
         fivexx,
+        fenced503,
         throttled429: throttled,
         networkErrors: networkErrors.length,
         rounds: perTenant.map((t) => t.rounds.length),
@@ -218,6 +303,10 @@ async function main(): Promise<number> {
       // Forwarding lag: core calls made while the load ran; the rest of the events drained after it.
       outbox: { settleSeconds: Number((settleMs / 1000).toFixed(1)), states, cronRuns, coreCallsDuringLoad },
       core: check,
+      shards: Object.fromEntries([...homes].map(([tenant, shard]) => [tenant, shard])),
+      move: moved
+        ? { tenant: tenants[0]!.id, from: moved.state.fromShard, to: moved.state.toShard, startedAtSeconds: moveAt, secondsToUnfenced: Number(moved.seconds.toFixed(1)), attempts: moved.attempts, finished: cleaned?.step, usersLeftOnSource: leftBehind }
+        : null,
       workerErrorLines: gw.logLines.errors,
     };
     const failures = [
@@ -230,6 +319,8 @@ async function main(): Promise<number> {
       check.duplicated && `${check.duplicated} changes applied more than once`,
       check.deliveredNeverReceived && `${check.deliveredNeverReceived} delivered events the core never received`,
       cronRuns.failed && `${cronRuns.failed} failed cron runs`,
+      moved && cleaned?.step !== "cleaned" && "the move did not finish",
+      leftBehind && `${leftBehind} users of the moved tenant left on the source shard`,
     ].filter((f): f is string => Boolean(f));
     const report = { ...result, ok: failures.length === 0, failures };
 
@@ -256,6 +347,8 @@ function renderMarkdown(r: {
   load: Record<string, unknown> & { statuses: Record<string, number>; perTenantRequestsPerSecond: number[]; rounds: number[] };
   outbox: { settleSeconds: number; states: Record<string, number>; cronRuns: { ok: number; failed: number }; coreCallsDuringLoad: number };
   core: CoreCheck;
+  move: { tenant: string; from: string; to: string; startedAtSeconds: number; secondsToUnfenced: number; attempts: number; finished?: string; usersLeftOnSource: number } | null;
+  shards: Record<string, string>;
 }): string {
   const l = r.load;
   const rows: [string, string][] = [
@@ -264,12 +357,20 @@ function renderMarkdown(r: {
     ["result", r.ok ? "PASS" : `FAIL: ${r.failures.join("; ")}`],
     ["per-tenant rate limit", `${r.rateLimit.limit * REQUESTS_PER_LEASE} requests / ${r.rateLimit.period} s (${r.rateLimit.limit} leases of ${REQUESTS_PER_LEASE}; ${r.rateLimit.source})`],
     ["load time", `${l.seconds} s, rounds per tenant ${l.rounds.join(", ")}`],
+    ["tenants' shards at the end", Object.values(r.shards).join(", ")],
+    [
+      "move under load",
+      r.move
+        ? `tenant 1 ${r.move.from} -> ${r.move.to}, started at ${r.move.startedAtSeconds} s, writes resumed on ${r.move.to} after ${r.move.secondsToUnfenced} s (${r.move.attempts} run${r.move.attempts === 1 ? "" : "s"} of the command); cleanup after the check: ${r.move.finished}, ${r.move.usersLeftOnSource} users left on ${r.move.from}`
+        : "none",
+    ],
     ["requests", String(l.requests)],
     ["req/s (all tenants)", String(l.requestsPerSecond)],
     ["req/s per tenant", l.perTenantRequestsPerSecond.join(", ")],
     ["latency p50 / p99 / max ms", `${l.p50Ms} / ${l.p99Ms} / ${l.maxMs}`],
     ["statuses", Object.entries(l.statuses).map(([s, n]) => `${s}: ${n}`).join(", ")],
-    ["5xx", String(l.fivexx)],
+    ["5xx (other than the move's)", String(l.fivexx)],
+    ["503 + Retry-After during the move (retried by the simulator)", String(l.fenced503 ?? 0)],
     ["429 (retried by the simulator)", String(l.throttled429)],
     ["network errors", String(l.networkErrors)],
     ["simulator unexpected / mismatches", `${l.simulatorUnexpected} / ${l.simulatorMismatches}`],

@@ -87,6 +87,8 @@ describe("moving a tenant between shards", () => {
     const { tenantId, before } = await tenantWithUsers();
     const oldRecord = (await env.TENANTS.get(tenantKey(tenantId)))!;
     const events = await count(FROM, "change_events", tenantId);
+    const activity = await count(FROM, "tenant_activity_counts", tenantId);
+    expect(activity, "the tenant's activity (issue 14) was recorded on its shard").toBeGreaterThan(0);
     const { ports } = movePorts();
     const state = await moveTenant(tenantId, TO, ports, { shards: SHARDS });
     expect(state.step).toBe("cleaned");
@@ -94,7 +96,8 @@ describe("moving a tenant between shards", () => {
     expect(await rowsOf(TO, tenantId)).toEqual(before);
     expect(await count(TO, "change_events", tenantId)).toBe(events);
     expect(await count(TO, "tenant_usage", tenantId)).toBe(1);
-    for (const table of ["users", "change_events", "tenant_usage"]) expect(await count(FROM, table, tenantId), table).toBe(0);
+    expect(await count(TO, "tenant_activity_counts", tenantId), "its activity moved with it").toBe(activity);
+    for (const table of ["users", "change_events", "tenant_usage", "tenant_activity_counts"]) expect(await count(FROM, table, tenantId), table).toBe(0);
 
     const listed = await request("GET", "/Users", tenantId);
     expect(listed.body.totalResults, listed.text).toBe(3);
@@ -153,6 +156,17 @@ describe("moving a tenant between shards", () => {
     for (const table of ["users", "change_events", "delivery_cursors", "tenant_usage", "tenant_fences"]) expect(await count(TO, table, tenantId), table).toBe(0);
     expect(await readMove(ports.execute, tenantId)).toBeUndefined();
     expect((await request("POST", "/Users", tenantId, entraUser("441234567860"))).status).toBe(201);
+  });
+
+  it("carries deliveries the consumer recorded on the source after the copy over to the target before cleaning up", async () => {
+    const { tenantId } = await tenantWithUsers();
+    const { ports } = movePorts();
+    await moveTenant(tenantId, TO, ports, { shards: SHARDS, stopAfter: "unfenced" });
+    // A message naming the source shard, delivered after the flip: its outcome is recorded there.
+    const event = await d1Of(FROM).prepare("SELECT id FROM change_events WHERE tenant_id = ? AND state IN ('pending', 'enqueued') LIMIT 1").bind(tenantId).first<{ id: string }>();
+    await d1Of(FROM).prepare("UPDATE change_events SET state = 'delivered', delivered_at = 'now' WHERE id = ?").bind(event!.id).run();
+    expect((await moveTenant(tenantId, TO, ports, { shards: SHARDS })).step).toBe("cleaned");
+    expect((await d1Of(TO).prepare("SELECT state FROM change_events WHERE id = ?").bind(event!.id).first<{ state: string }>())?.state).toBe("delivered");
   });
 
   it("refuses to roll back once the record names the target: the move can only be finished", async () => {

@@ -1,8 +1,16 @@
 // `npm run tenants -- <command>`: argv in, exit status out. Parses the options of each command, runs the
 // command from tenants/commands.ts against the store it is given, and prints the result for a person or,
-// with --json, for a script. The store, the clock, the prompt and the output are injected (main.ts
-// wires the real ones), so this runs the same in tests as on an account manager's laptop.
+// with --json, for a script. The store, the D1 queries, the clock, the prompt and the output are injected
+// (main.ts wires the real ones), so this runs the same in tests as on an account manager's laptop.
+//
+// Safe production writes (issue 14 §5): --env must name an environment of wrangler.toml, checked before
+// wrangler runs; every write to production is shown (target and change) and confirmed, unless --yes.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { describeParseError, didYouMean } from "../command-line.ts";
+import { type Environments, unknownEnvironment } from "../wrangler/environments.ts";
+import { diagnose, readActivity, readSummaries, recordOf, type QueryD1 } from "./activity.ts";
+import { renderActivity, renderFindings } from "./activity-output.ts";
+import { previewWrite, type Write } from "./preview.ts";
 import {
   addTenant,
   parseTenantId,
@@ -25,13 +33,25 @@ import type { ManagerUsers } from "../../tenants/manager-users.ts";
 import type { TenantStore } from "../../tenants/store.ts";
 import { parseGatewayHost } from "./gateway-host.ts";
 import { COMMAND_USAGE, PROPAGATION_NOTE, TENANTS_USAGE } from "./help.ts";
-import { authModeAdvice, describeTarget, managerTenantUrls, renderChange, renderList, renderPlacement, renderShow, SWITCH_TO_SECRET_TOKEN_QUESTION } from "./output.ts";
+import {
+  authModeAdvice,
+  describeTarget,
+  managerTenantUrls,
+  renderChange,
+  renderList,
+  renderPlacement,
+  renderPreview,
+  renderShow,
+  SWITCH_TO_SECRET_TOKEN_QUESTION,
+  type ListActivity,
+} from "./output.ts";
 import type { WranglerTarget } from "../wrangler/kv-store.ts";
 import type { CapacityFigures } from "../capacity/model.ts";
 import { chooseShard, ShardUsageError } from "./placement.ts";
 import type { ShardSizes, TenantSize } from "./shard-sizes.ts";
 import { tenantKey } from "../../tenants/record.ts";
-import { isShardName, shardOf, type ShardName } from "../../tenants/shard.ts";
+import { DEFAULT_SHARD, isShardName, shardOf, type ShardName } from "../../tenants/shard.ts";
+import type { TenantSummary } from "../../activity/read-model.ts";
 import { LOCAL_SETTLE_MS, MOVE_STEPS, MoveError, moveTenant, rollbackMove, SETTLE_MS, type MovePorts, type MoveStep } from "./move/move.ts";
 
 export type TenantsCliIo = {
@@ -46,6 +66,12 @@ export type TenantsCliIo = {
   capacity?: () => CapacityFigures;
   /** The gateway host `show` names in Tenant URLs when --host does not say (gateway-host.ts). */
   gatewayHost?: (target: WranglerTarget) => string | undefined;
+  /** SQL on the target's D1 (through wrangler): the activity, the doctor and the list's activity columns. */
+  queryD1?: QueryD1;
+  /** The shards of the target environment (wrangler.toml), DB first: list reads every shard's activity. */
+  shardsOf?: (target: WranglerTarget) => readonly ShardName[];
+  /** The environments of the wrangler.toml at this path (default wrangler.toml), to check --env against. */
+  environments?: (config: string | undefined) => Environments | undefined;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   /** Asks a yes/no question; resolves false on anything but yes, or when there is no one to ask. */
@@ -68,11 +94,14 @@ const WHERE_OPTIONS: Options = {
   "persist-to": { type: "string" },
   config: { type: "string" },
   json: { type: "boolean" },
+  yes: { type: "boolean", short: "y" },
   help: { type: "boolean", short: "h" },
 };
 
 const COMMAND_OPTIONS: Record<string, Options> = {
   list: {},
+  activity: {},
+  doctor: {},
   show: { host: { type: "string" } },
   add: {
     account: { type: "string" },
@@ -99,7 +128,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
   },
   disable: {},
   enable: {},
-  remove: { yes: { type: "boolean", short: "y" } },
+  remove: {},
   "issue-token": { force: { type: "boolean" }, auth: { type: "string" } },
   "revoke-token": {},
   move: { to: { type: "string" }, rollback: { type: "boolean" }, "stop-after": { type: "string" } },
@@ -116,21 +145,17 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
   }
   const commandOptions = COMMAND_OPTIONS[command];
   if (!commandOptions) {
-    io.stderr(`tenants: unknown command "${command}"\n\n${TENANTS_USAGE}\n`);
+    io.stderr(`tenants: unknown command "${command}"${didYouMean(command, Object.keys(COMMAND_OPTIONS))}\n\n${TENANTS_USAGE}\n`);
     return EXIT_USAGE;
   }
 
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   let positionals: string[];
+  const options = { ...WHERE_OPTIONS, ...commandOptions };
   try {
-    ({ values, positionals } = parseArgs({
-      args: rest,
-      options: { ...WHERE_OPTIONS, ...commandOptions },
-      allowPositionals: true,
-      strict: true,
-    }));
+    ({ values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true }));
   } catch (error) {
-    return usageError(io, command, error instanceof Error ? error.message : String(error));
+    return usageError(io, command, describeParseError(error, rest, options));
   }
   if (values.help) {
     io.stdout(`${COMMAND_USAGE[command]}\n`);
@@ -139,7 +164,9 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
   const json = values.json === true;
 
   try {
-    const target = targetOf(values);
+    const target = targetOf(values, io.environments);
+    // Without wrangler.toml's word on it, the environment named "production" is production.
+    const production = target.remote && target.env !== undefined && (io.environments?.(target.config)?.isProduction(target.env) ?? target.env === "production");
     const deps: TenantCommandDeps = {
       store: io.openStore(target),
       now: io.now ?? (() => new Date()),
@@ -151,6 +178,29 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
       const advice = authModeAdvice(result);
       io.stdout(json ? toJson({ target: describeTarget(target), ...result, note, ...(advice ? { advice } : {}) }) : renderChange(result, target, note));
     };
+
+    /**
+     * A write: to production, previewed, shown and confirmed first (unless --yes); then made and printed.
+     * Answers the exit status, EXIT_REFUSED when the answer was no.
+     */
+    const write = async (run: Write): Promise<number> => {
+      let real = deps;
+      if (production && values.yes !== true) {
+        if (json) throw new UsageError(`a write to production with --json needs --yes (there is no one to ask)`);
+        const previewed = await previewWrite(run, deps);
+        if (previewed.preview.action !== "unchanged") {
+          if (!(await io.confirm(`${renderPreview(previewed.preview, target)}This is PRODUCTION. Write it? [y/N] `))) {
+            io.stderr("Nothing was changed.\n");
+            return EXIT_REFUSED;
+          }
+        }
+        real = previewed.real;
+      }
+      printChange(await run(real));
+      return EXIT_OK;
+    };
+    // Read once, only by the commands that show activity (a write reads the clock itself).
+    const readNow = () => io.now?.() ?? new Date();
 
     if (command === "move") {
       const [tenant, ...extra] = positionals;
@@ -179,13 +229,60 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
     if (command === "list") {
       if (positionals.length) throw new UsageError("list takes no tenant");
       const tenants = await listTenants(deps);
+      let activity: ListActivity | undefined;
+      const now = readNow();
+      if (io.queryD1 && tenants.length) {
+        // The allow-list is KV's; a D1 that cannot be read only empties the activity columns. Each tenant's
+        // activity lives on its shard: every shard is read.
+        const query = io.queryD1;
+        const summaries = await (async () => {
+          const all = new Map<string, TenantSummary>();
+          for (const shard of io.shardsOf?.(target) ?? [DEFAULT_SHARD]) {
+            for (const [tenantId, summary] of await readSummaries((t, statements) => query(t, statements, shard), target, now)) all.set(`${shard}/${tenantId}`, summary);
+          }
+          return all;
+        })().catch((error: unknown) => {
+          io.stderr(`tenants list: last seen and errors are unknown: ${error instanceof Error ? error.message : String(error)}\n`);
+          return undefined;
+        });
+        // Each tenant's summary from its own shard; undefined (shown "?") when a shard could not be read.
+        const own = (t: (typeof tenants)[number]) => (t.valid ? summaries?.get(`${shardOf(t.record)}/${t.tenantId}`) : undefined);
+        activity = { summaries: summaries && new Map(tenants.flatMap((t) => (own(t) ? [[t.tenantId, own(t)!] as const] : []))), now };
+      }
+      const summaries = activity?.summaries;
       const sizes = await tenantSizes(io.openShards?.(target));
-      const sized = tenants.map((t) => (t.valid ? { ...t, shard: shardOf(t.record), ...(sizes ? { size: sizes.get(`${shardOf(t.record)}/${t.tenantId}`) ?? { users: 0, events: 0 } } : {}) } : t));
-      io.stdout(json ? toJson({ target: describeTarget(target), tenants: sized }) : renderList(sized, target));
+      const listed = tenants.map((t) => {
+        if (!t.valid) return t;
+        const { lastRequestAt = null, errorsLast24h = 0 } = summaries?.get(t.tenantId) ?? {};
+        return {
+          ...t,
+          shard: shardOf(t.record),
+          ...(sizes ? { size: sizes.get(`${shardOf(t.record)}/${t.tenantId}`) ?? { users: 0, events: 0 } } : {}),
+          ...(summaries ? { activity: { lastRequestAt, errorsLast24h } } : {}),
+        };
+      });
+      io.stdout(json ? toJson({ target: describeTarget(target), tenants: listed }) : renderList(listed, target, activity));
       return EXIT_OK;
     }
 
     const tenant = onlyTenant(positionals);
+    if (command === "activity" || command === "doctor") {
+      if (!io.queryD1) throw new UsageError(`${command} needs the gateway's D1 (run it through npm run tenants)`);
+      const tenantId = parseTenantId(tenant);
+      const now = readNow();
+      const record = recordOf(await showTenant(deps, tenantId).catch(() => undefined));
+      // The tenant's activity lives on its shard (issue 15).
+      const queryD1 = io.queryD1;
+      const onShard: QueryD1 = (t, statements) => queryD1(t, statements, record ? shardOf(record) : DEFAULT_SHARD);
+      if (command === "activity") {
+        const activity = await readActivity(onShard, target, tenantId, now);
+        io.stdout(json ? toJson({ target: describeTarget(target), activity }) : renderActivity(activity, record, target, now));
+        return EXIT_OK;
+      }
+      const { activity, findings, problems } = await diagnose(onShard, target, tenantId, record, now);
+      io.stdout(json ? toJson({ target: describeTarget(target), tenantId, findings, activity }) : renderFindings(tenantId, findings, target));
+      return problems > 0 ? EXIT_REFUSED : EXIT_OK;
+    }
     switch (command) {
       case "show": {
         const host = typeof values.host === "string" ? parseGatewayHost(values.host) : io.gatewayHost?.(target);
@@ -209,22 +306,15 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
         const requested = typeof values.shard === "string" ? values.shard : undefined;
         const choice = exists && requested === undefined ? undefined : await chooseShard(parseTenantId(tenant), requested, io.openShards?.(target), io.capacity?.());
         if (choice?.placement && !json) io.stderr(`${renderPlacement(choice)}\n`);
-        printChange(
-          await addTenant(
-            deps,
-            tenant,
-            {
-              accountId: values.account,
-              name: values.name,
-              ...(managers.length ? { managers } : {}),
-              ...(callingCodes.length ? { callingCodes } : {}),
-              enabled: values.disabled !== true,
-              ...(choice?.shard ? { shard: choice.shard } : {}),
-            },
-            { force: values.force === true },
-          ),
-        );
-        return EXIT_OK;
+        const input = {
+          accountId: values.account,
+          name: values.name,
+          ...(managers.length ? { managers } : {}),
+          ...(callingCodes.length ? { callingCodes } : {}),
+          enabled: values.disabled !== true,
+          ...(choice?.shard ? { shard: choice.shard } : {}),
+        };
+        return await write((d) => addTenant(d, tenant, input, { force: values.force === true }));
       }
       case "update": {
         const replace = strings(values.manager);
@@ -252,17 +342,15 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
           ...(values["any-calling-code"] ? { callingCodes: null } : callingCodes.length ? { callingCodes } : {}),
         };
         if (Object.keys(update).length === 0) throw new UsageError("update needs something to change");
-        printChange(await updateTenant(deps, tenant, update));
-        return EXIT_OK;
+        return await write((d) => updateTenant(d, tenant, update));
       }
       case "disable":
-        printChange(await disableTenant(deps, tenant));
-        return EXIT_OK;
+        return await write((d) => disableTenant(d, tenant));
       case "enable":
-        printChange(await enableTenant(deps, tenant));
-        return EXIT_OK;
+        return await write((d) => enableTenant(d, tenant));
       case "remove": {
-        if (values.yes !== true) {
+        // Production asks in write(), with the record's fields; elsewhere this one question.
+        if (values.yes !== true && !production) {
           if (json) throw new UsageError("remove with --json needs --yes (there is no one to ask)");
           const found = await showTenant(deps, tenant);
           const who = found.valid ? ` (${found.record.name}, account ${found.record.accountId})` : "";
@@ -272,14 +360,13 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
             return EXIT_REFUSED;
           }
         }
-        printChange(await removeTenant(deps, tenant));
-        return EXIT_OK;
+        return await write((d) => removeTenant(d, tenant));
       }
       case "issue-token": {
         let authMode = values.auth !== undefined ? authModeOf(values.auth) : undefined;
-        // Without --auth, a person is offered the switch to secret-token (a script is told how, in the
-        // output). Asked before the token is made, so the answer and the token are one write.
-        if (authMode === undefined && !json) {
+        // Without --auth, a person is offered the switch to secret-token (a script, --json or --yes, is told
+        // how in the output). Asked before the token is made, so the answer and the token are one write.
+        if (authMode === undefined && !json && values.yes !== true) {
           const found = await showTenant(deps, tenant);
           // Only when the token will be issued: not over an existing one without --force, nor into a record
           // this version cannot write back (issueToken refuses both and says why).
@@ -288,12 +375,11 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
             authMode = "secret-token";
           }
         }
-        printChange(await issueToken(deps, tenant, { force: values.force === true, ...(authMode ? { authMode } : {}) }));
-        return EXIT_OK;
+        const mode = authMode;
+        return await write((d) => issueToken(d, tenant, { force: values.force === true, ...(mode ? { authMode: mode } : {}) }));
       }
       case "revoke-token":
-        printChange(await revokeToken(deps, tenant));
-        return EXIT_OK;
+        return await write((d) => revokeToken(d, tenant));
     }
     return usageError(io, command, "unknown command");
   } catch (error) {
@@ -314,7 +400,7 @@ async function tenantSizes(sizes: ShardSizes | undefined): Promise<Map<string, T
   return all;
 }
 
-function targetOf(values: Record<string, unknown>): WranglerTarget {
+function targetOf(values: Record<string, unknown>, environmentsOf: TenantsCliIo["environments"]): WranglerTarget {
   const env = typeof values.env === "string" ? values.env.trim() : undefined;
   const remote = values.remote === true;
   // Guards against writing to the wrong place: `--env production` without `--remote` would quietly edit a
@@ -322,6 +408,9 @@ function targetOf(values: Record<string, unknown>): WranglerTarget {
   if (remote && !env) throw new UsageError("--remote needs --env <name> (staging or production)");
   if (env && !remote) throw new UsageError(`--env names a Cloudflare environment; add --remote to edit its allow-list`);
   if (remote && values["persist-to"]) throw new UsageError("--persist-to is for the local allow-list only");
+  const environments = env ? environmentsOf?.(typeof values.config === "string" ? values.config : undefined) : undefined;
+  const unknown = env && environments ? unknownEnvironment(env, environments) : undefined;
+  if (unknown) throw new UsageError(unknown);
   return {
     remote,
     ...(env ? { env } : {}),

@@ -1,10 +1,8 @@
 // npm run tenants -- <command>: the account managers' allow-list tool. Wires the real world into
 // cli.ts: wrangler's KV and D1 (local, or Cloudflare with --remote --env), the terminal, the clock,
-// and wrangler.toml for the host of the Tenant URLs `show` prints.
-import { existsSync, readFileSync } from "node:fs";
-import { createInterface } from "node:readline/promises";
-import { parse } from "smol-toml";
-import type { WranglerConfig } from "../deploy/plan.ts";
+// and wrangler.toml for the host of the Tenant URLs `show` prints and the environments --env may name.
+import { confirm } from "../prompt.ts";
+import { readWranglerConfig } from "../wrangler/config.ts";
 import { defaultGatewayHost } from "./gateway-host.ts";
 import { createManagerUsers } from "./manager-moves.ts";
 import { runTenantsCli } from "./cli.ts";
@@ -13,29 +11,14 @@ import { readShards } from "../wrangler/shards.ts";
 import { loadCapacityFigures } from "../capacity/load.ts";
 import { createShardSizes } from "./shard-sizes.ts";
 import { runWrangler } from "../wrangler/run.ts";
+import { environmentsOf } from "../wrangler/environments.ts";
 import { createWranglerKvStore, type WranglerTarget } from "../wrangler/kv-store.ts";
 
 /** What one `--command` argument may hold (Linux: 128 KiB per argument), with room to spare. */
 const MAX_COMMAND_CHARS = 100_000;
 
 /** The host `show` prints in Tenant URLs, from the wrangler.toml the command targets. */
-function gatewayHost(target: WranglerTarget): string | undefined {
-  const path = target.config ?? "wrangler.toml";
-  const config = existsSync(path) ? (parse(readFileSync(path, "utf8")) as WranglerConfig) : {};
-  return defaultGatewayHost(target, config);
-}
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  // Without a line to read (stdin closed, e.g. in CI) the answer is no.
-  const closed = new Promise<string>((resolve) => rl.once("close", () => resolve("")));
-  try {
-    const answer = await Promise.race([rl.question(question), closed]);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
+const gatewayHost = (target: WranglerTarget): string | undefined => defaultGatewayHost(target, readWranglerConfig(target.config));
 
 process.exitCode = await runTenantsCli(process.argv.slice(2), {
   openStore: createWranglerKvStore,
@@ -69,6 +52,9 @@ process.exitCode = await runTenantsCli(process.argv.slice(2), {
   }),
   capacity: loadCapacityFigures,
   gatewayHost,
+  queryD1: (target, statements, shard) => executeD1(target, statements, runWrangler, shard),
+  shardsOf: readShards,
+  environments: (config) => environmentsOf(readWranglerConfig(config)),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   confirm,

@@ -10,7 +10,7 @@ export type ExecuteOn = (shard: ShardName, statements: string[]) => Promise<Reco
 export const PAGE_ROWS = 200;
 
 /** What of each table a move carries: every user, cursor and count; only undelivered events. */
-export const CARRIED: Record<MovedTable, string> = { users: "", change_events: UNSETTLED, delivery_cursors: "", tenant_usage: "" };
+export const CARRIED: Record<MovedTable, string> = { users: "", change_events: UNSETTLED, delivery_cursors: "", tenant_usage: "", tenant_activity_counts: "", tenant_refusals: "" };
 
 /** Every page of the tenant's rows of `table` on `shard` matching `where`, in key order. */
 export async function* pages(execute: ExecuteOn, shard: ShardName, table: MovedTable, tenantId: string, where: string, only?: readonly string[], pageRows = PAGE_ROWS) {
@@ -60,6 +60,22 @@ export async function syncRows(execute: ExecuteOn, from: ShardName, to: ShardNam
   const vanished = [...target.keys()].filter((key) => !source.has(key));
   if (vanished.length) await execute(to, deleteKeysSql(table, tenantId, vanished));
   return { copied: changed.length, dropped: vanished.length };
+}
+
+/**
+ * After the flip, the queue consumer still records deliveries of messages that name the source shard there:
+ * each event the source has settled (delivered, skipped, failed) and the target holds in another state is
+ * copied over, so the target does not send it again. How many.
+ */
+export async function carryOutcomes(execute: ExecuteOn, from: ShardName, to: ShardName, tenantId: string): Promise<number> {
+  const settled = await versionsOf(execute, from, "change_events", tenantId, "state IN ('delivered', 'skipped', 'failed')");
+  const target = await versionsOf(execute, to, "change_events", tenantId, "");
+  const changed = [...settled].filter(([key, state]) => target.has(key) && target.get(key) !== state).map(([key]) => key);
+  for (let i = 0; i < changed.length; i += PAGE_ROWS) {
+    const [rows = []] = await execute(from, [rowsByKeySql("change_events", tenantId, changed.slice(i, i + PAGE_ROWS))]);
+    if (rows.length) await execute(to, upsertSql("change_events", rows));
+  }
+  return changed.length;
 }
 
 export type TableSummary = { rows: number; sha256: string };

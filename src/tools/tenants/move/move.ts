@@ -16,7 +16,8 @@
 //   flipped   the allow-list record names the target shard
 //   unfenced  after KV propagation plus the Worker's record cache, the target fence goes: writes resume there
 //   cleaned   after that wait again (a Worker still reading the old record reads the old rows, unchanged),
-//             the tenant's rows leave the source; its fence stays there as 'moved', so a write arriving at
+//             the deliveries the consumer recorded on the source since are carried over, the tenant's rows
+//             leave the source; its fence stays there as 'moved', so a write arriving at
 //             the old shard from a Worker with a stale record is refused (503), never stored where nobody reads
 // Before the flip the tenant is served from the source only (the target is fenced); from the flip on, from
 // the target only (the source is fenced). Events delivered from either side meanwhile are absorbed by the
@@ -24,7 +25,7 @@
 import { parseStoredRecord, tenantKey } from "../../../tenants/record.ts";
 import { DEFAULT_SHARD, shardOf, type ShardName } from "../../../tenants/shard.ts";
 import type { TenantStore } from "../../../tenants/store.ts";
-import { copyRows, countRows, keysOf, summarise, summariseKeys, syncRows, CARRIED, type ExecuteOn, type TableSummary } from "./copy.ts";
+import { carryOutcomes, copyRows, countRows, keysOf, summarise, summariseKeys, syncRows, CARRIED, type ExecuteOn, type TableSummary } from "./copy.ts";
 import { deleteChunkSql, literal, MOVED_TABLES, tenantLiteral, UNSETTLED, type MovedTable } from "./sql.ts";
 
 export const MOVE_STEPS = ["planned", "copied", "fenced", "synced", "verified", "flipped", "unfenced", "cleaned"] as const;
@@ -177,6 +178,7 @@ async function runStep(step: MoveStep, state: MoveState, ports: MovePorts, settl
       break;
     case "cleaned":
       await waitUntil(Date.parse(state.updatedAt) + settleMs, ports, "no Worker reads the old shard any more");
+      ports.say(`move ${id}: ${await carryOutcomes(execute, from, to, id)} deliveries recorded on ${from} since the copy carried over`);
       for (const table of TABLES) await deleteAll(execute, from, table, id);
       await execute(from, [fenceSql(id, "moved", to, ports.now().toISOString())]);
       break;

@@ -19,6 +19,10 @@ export const MOVED_TABLES = {
   },
   delivery_cursors: { key: "user_id", version: "last_version", columns: ["tenant_id", "user_id", "last_version", "last_event_id", "delivered_at"] },
   tenant_usage: { key: "tenant_id", version: "users", columns: ["tenant_id", "users"] },
+  // Issue 14's activity lives beside the tenant's users, so it moves with them. Its rows are written off the
+  // hot path and not fenced: what a request records on the source after the sync stays behind.
+  tenant_activity_counts: { key: "bucket || '|' || kind || '|' || outcome", version: "count", columns: ["tenant_id", "bucket", "kind", "outcome", "count", "last_at"] },
+  tenant_refusals: { key: "request_id", version: "at", columns: ["tenant_id", "request_id", "at", "kind", "status", "scim_type", "reason", "detail", "sent"] },
 } as const;
 export type MovedTable = keyof typeof MOVED_TABLES;
 
@@ -48,7 +52,9 @@ export function literal(value: unknown): string {
 /** One page of a tenant's rows of `table` after `after` (its key), in key order; all columns, or those named. */
 export function pageSql(table: MovedTable, tenantId: string, after: string | undefined, limit: number, where = "", only?: readonly string[]): string {
   const { key } = MOVED_TABLES[table];
-  const columns = only ?? MOVED_TABLES[table].columns;
+  // The key is always selected: a composite key is an expression, read back under its own text.
+  const named: readonly string[] = only ?? MOVED_TABLES[table].columns;
+  const columns = named.includes(key) ? named : [...named, key];
   const conditions = [`tenant_id = ${tenantLiteral(tenantId)}`, ...(after === undefined ? [] : [`${key} > ${literal(after)}`]), ...(where ? [where] : [])];
   return `SELECT ${columns.join(", ")} FROM ${table} WHERE ${conditions.join(" AND ")} ORDER BY ${key} LIMIT ${Math.trunc(limit)}`;
 }
@@ -74,10 +80,10 @@ export function upsertSql(table: MovedTable, rows: Record<string, unknown>[]): s
   return statements;
 }
 
-/** The tenant's rows of `table` whose keys are listed (at most 200), all columns. */
+/** The tenant's rows of `table` whose keys are listed (at most 200), all columns and the key. */
 export function rowsByKeySql(table: MovedTable, tenantId: string, keys: string[]): string {
   const { key, columns } = MOVED_TABLES[table];
-  return `SELECT ${columns.join(", ")} FROM ${table} WHERE tenant_id = ${tenantLiteral(tenantId)} AND ${key} IN (${keys.map(literal).join(", ")})`;
+  return `SELECT ${[...new Set<string>([...columns, key])].join(", ")} FROM ${table} WHERE tenant_id = ${tenantLiteral(tenantId)} AND ${key} IN (${keys.map(literal).join(", ")})`;
 }
 
 /** Deletes rows of the tenant by key. */
