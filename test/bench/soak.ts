@@ -1,5 +1,5 @@
 // npm run soak -- [--tenants 4] [--users 200] [--minutes 3] [--concurrency 8] [--cycles-per-round 4]
-//                 [--rate-limit <n>] [--settle-seconds 180] [--seed 1] [--move-at-seconds <s>]
+//                 [--rate-limit <n>] [--settle-seconds 180] [--seed 1] [--move-at-seconds <s>] [--results soak]
 //
 // Issue 15: the tenants alternate between the shards wrangler.toml declares (tenant 1 on DB, tenant 2 on
 // DB_2, ...), and in the middle of the load (--move-at-seconds, default half the time; 0: no move) tenant 1
@@ -18,7 +18,7 @@
 //
 // Exit status: 0 only with zero 5xx, zero network errors, zero simulator mismatches, zero unsettled
 // events, zero users whose core state differs from D1, zero duplicated applications.
-// Results: test/bench/results/soak.json and soak.md. Everything listens and calls on 127.0.0.1 only.
+// Results: test/bench/results/soak.json and soak.md (--results names them otherwise). Everything listens and calls on 127.0.0.1 only.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,6 +48,7 @@ const { values } = parseArgs({
     "cron-seconds": { type: "string", default: "20" },
     seed: { type: "string", default: "1" },
     "move-at-seconds": { type: "string" },
+    results: { type: "string", default: "soak" },
     help: { type: "boolean", short: "h" },
   },
   strict: true,
@@ -333,9 +334,11 @@ async function main(): Promise<number> {
     console.log(`\n${md}`);
     const resultsDir = join(ROOT, "test/bench/results");
     mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(join(resultsDir, "soak.json"), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(resultsDir, "soak.md"), md);
-    log(`wrote test/bench/results/soak.json and soak.md: ${report.ok ? "PASS" : `FAIL (${failures.join("; ")})`}`);
+    const name = values.results ?? "soak";
+    if (!/^[\w-]+$/.test(name)) throw new Error("--results is a file name: letters, digits, - and _");
+    writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(resultsDir, `${name}.md`), md);
+    log(`wrote test/bench/results/${name}.json and ${name}.md: ${report.ok ? "PASS" : `FAIL (${failures.join("; ")})`}`);
     return report.ok ? 0 : 1;
   } finally {
     await stopSoak(gateway, core);
