@@ -29,4 +29,9 @@ export type Deps = {
   database: (env: StorageEnv, tenantId: string) => Db;
   /** Every database, for what sweeps the whole outbox rather than one tenant (the cron, dead letters). */
   databases: (env: StorageEnv) => readonly Db[];
+  /**
+   * The control plane: the allow-list's ledger and audit trail (tenant_records, tenant_audit), which are
+   * not any tenant's data. Always the FIRST database, whatever database a tenant's users live in.
+   */
+  controlPlane: (env: StorageEnv) => Db;
 };

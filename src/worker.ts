@@ -1,16 +1,17 @@
 // The Worker's three handlers, built from one Deps (deps.ts): src/index.ts passes the runtime's own fetch,
 // clock, randomness, ids, sleep and log; tests pass the core emulator, a clock they move and seeded
-// randomness, and call the same handlers the runtime calls. The same Deps reaches the SCIM app, the queue
-// consumer and the cron.
+// randomness, and call the same handlers the runtime calls. The same Deps reaches the SCIM app, the console,
+// the queue consumer and the cron (the outbox of every database, then the allow-list changes not yet in KV).
 import { createApp, type AppOptions } from "./app.ts";
 import { openDb } from "./db/client.ts";
 import type { Deps } from "./deps.ts";
 import { handleQueueBatch } from "./outbox/consumer.ts";
 import { readForwardingConfig, type ForwardingConfig } from "./outbox/forwarding-config.ts";
 import { runOutboxCron } from "./outbox/cron.ts";
+import { publishPendingTenants } from "./console/publish-cron.ts";
 
 /** What varies, as the runtime or a test gives it; the databases default to the DB binding. */
-export type WorkerInputs = Omit<Deps, "database" | "databases"> & Partial<Pick<Deps, "database" | "databases">>;
+export type WorkerInputs = Omit<Deps, "database" | "databases" | "controlPlane"> & Partial<Pick<Deps, "database" | "databases" | "controlPlane">>;
 
 export type WorkerOptions = {
   /** Fields that replace what wrangler.toml and the secrets give (a shorter timeout, say). */
@@ -24,6 +25,7 @@ export function buildDeps(inputs: WorkerInputs): Deps {
   return {
     database: (env) => openDb(env.DB),
     databases: (env) => [openDb(env.DB)],
+    controlPlane: (env) => openDb(env.DB),
     ...inputs,
   };
 }
@@ -39,6 +41,7 @@ export function createWorker(inputs: WorkerInputs, options: WorkerOptions = {}) 
     },
     async scheduled(_controller, env, _ctx) {
       for (const db of deps.databases(env)) await runOutboxCron(db, env.CHANGES, deps, config(env));
+      await publishPendingTenants(env, deps);
     },
   } satisfies ExportedHandler<Env>;
 }

@@ -8,7 +8,7 @@ import { createManagerUsers, moveStatements, type ExecuteStatements } from "../.
 import type { UserRow } from "../../src/db/schema.ts";
 import { CoreEvent } from "../../src/core-event.ts";
 import { updateTenant } from "../../src/tenants/commands.ts";
-import { createKvBindingStore } from "../support/kv-binding-store.ts";
+import { commandDeps as ledgerCommandDeps } from "../support/ledger.ts";
 import { tenantKey, type TenantRecord } from "../../src/tenants/record.ts";
 import { forwardingPipeline } from "../support/forwarding.ts";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
@@ -17,11 +17,8 @@ import { eventsOf, managedTenant, patchOf, storedUser } from "../support/manager
 const execute: ExecuteStatements = async (statements) =>
   (await env.DB.batch(statements.map((s) => env.DB.prepare(s)))).map((r) => (r.results ?? []) as Record<string, unknown>[]);
 
-const commandDeps = (now = () => new Date()) => ({
-  store: createKvBindingStore(env.TENANTS),
-  now,
-  users: createManagerUsers(execute, { now, newId: () => crypto.randomUUID() }),
-});
+const commandDeps = (now = () => new Date()) =>
+  ledgerCommandDeps({ now, users: createManagerUsers(execute, { now, newId: () => crypto.randomUUID() }) });
 
 async function record(tenantId: string): Promise<TenantRecord> {
   return JSON.parse((await env.TENANTS.get(tenantKey(tenantId))) ?? "{}") as TenantRecord;

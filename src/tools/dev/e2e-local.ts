@@ -12,6 +12,8 @@ import { parseArgs } from "node:util";
 import devSigningKey from "./dev-signing-key.json" with { type: "json" };
 import { signDevToken } from "./dev-token.ts";
 import { createWranglerKvStore } from "../wrangler/kv-store.ts";
+import { executeD1Sql } from "../wrangler/d1.ts";
+import { createSqlLedger } from "../../db/tenant-ledger.ts";
 import { formatSummary } from "../entra-sim/report.ts";
 import { runAppsSimulation } from "../entra-sim/run-apps-simulation.ts";
 import { runSimulation } from "../entra-sim/run-simulation.ts";
@@ -72,12 +74,13 @@ let dev: ReturnType<typeof spawn> | undefined;
 try {
   const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { env, encoding: "utf8" });
   if (migrate.status !== 0) throw new Error(`D1 migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
-  const store = createWranglerKvStore({ remote: false, persistTo: state });
-  await addTenant({ store, now: () => new Date() }, TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check", managers: MANAGERS });
+  const target = { remote: false, persistTo: state };
+  const commands = { store: createWranglerKvStore(target), ledger: createSqlLedger(executeD1Sql(target)), actor: { name: "e2e-local", source: "cli" as const }, now: () => new Date() };
+  await addTenant(commands, TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check", managers: MANAGERS });
   const appCount = values.apps === undefined ? 0 : Number(values.apps);
   if (!(Number.isInteger(appCount) && appCount >= 0 && appCount <= APP_MANAGERS.length)) throw new Error(`--apps is 0 to ${APP_MANAGERS.length}`);
   const apps = appCount
-    ? await addTenant({ store, now: () => new Date() }, APPS_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, one app per manager", managers: APP_MANAGERS.slice(0, appCount) })
+    ? await addTenant(commands, APPS_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, one app per manager", managers: APP_MANAGERS.slice(0, appCount) })
     : undefined;
   say(`migrated D1 and approved tenant ${TENANT_ID}${apps ? ` and ${APPS_TENANT_ID} (${appCount} managers)` : ""} in ${state}`);
 

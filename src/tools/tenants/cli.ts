@@ -1,7 +1,8 @@
 // `npm run tenants -- <command>`: argv in, exit status out. Parses the options of each command, runs the
-// command from tenants/commands.ts against the store it is given, and prints the result for a person or,
-// with --json, for a script. The store, the clock, the prompt and the output are injected (main.ts
-// wires the real ones), so this runs the same in tests as on an account manager's laptop.
+// command from tenants/commands.ts (the same the web console runs) against the ledger and store it is
+// given, and prints the result for a person or, with --json, for a script. The ledger, the store, who is
+// running it, the clock, the prompt and the output are injected (main.ts wires the real ones), so this
+// runs the same in tests as on an account manager's laptop.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import {
   addTenant,
@@ -12,6 +13,7 @@ import {
   removeTenant,
   revokeToken,
   showTenant,
+  tenantHistory,
   TenantCommandError,
   updateTenant,
   type ChangeResult,
@@ -22,13 +24,19 @@ import { parseCallingCodes } from "../../tenants/calling-codes.ts";
 import type { ManagerRename } from "../../tenants/manager-edits.ts";
 import type { ManagerUsers } from "../../tenants/manager-users.ts";
 import type { TenantStore } from "../../tenants/store.ts";
+import type { TenantLedger } from "../../tenants/ledger.ts";
 import { parseGatewayHost } from "./gateway-host.ts";
 import { COMMAND_USAGE, PROPAGATION_NOTE, TENANTS_USAGE } from "./help.ts";
 import { authModeAdvice, describeTarget, managerTenantUrls, renderChange, renderList, renderShow, SWITCH_TO_SECRET_TOKEN_QUESTION } from "./output.ts";
+import { renderHistory } from "./history-output.ts";
 import type { WranglerTarget } from "../wrangler/kv-store.ts";
 
 export type TenantsCliIo = {
   openStore: (target: WranglerTarget) => TenantStore;
+  /** The ledger of changes (the control plane's D1, through wrangler): serialises edits, keeps the history. */
+  openLedger: (target: WranglerTarget) => TenantLedger;
+  /** Who is making changes, for the audit trail (actor.ts); asked only by commands that write. */
+  actor: (target: WranglerTarget) => Promise<string>;
   /** The tenant's users in D1 (through wrangler), to count and move them when managers change. */
   openUsers?: (target: WranglerTarget) => ManagerUsers;
   /** The gateway host `show` names in Tenant URLs when --host does not say (gateway-host.ts). */
@@ -58,10 +66,15 @@ const WHERE_OPTIONS: Options = {
   help: { type: "boolean", short: "h" },
 };
 
+/** Every command that writes takes a reason, kept in the audit trail. */
+const REASON: Options = { reason: { type: "string" } };
+
 const COMMAND_OPTIONS: Record<string, Options> = {
   list: {},
   show: { host: { type: "string" } },
+  history: { limit: { type: "string" } },
   add: {
+    ...REASON,
     account: { type: "string" },
     name: { type: "string" },
     manager: { type: "string", multiple: true },
@@ -71,6 +84,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     force: { type: "boolean" },
   },
   update: {
+    ...REASON,
     account: { type: "string" },
     name: { type: "string" },
     manager: { type: "string", multiple: true },
@@ -83,12 +97,14 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     "calling-code": { type: "string", multiple: true },
     "any-calling-code": { type: "boolean" },
   },
-  disable: {},
-  enable: {},
-  remove: { yes: { type: "boolean", short: "y" } },
-  "issue-token": { force: { type: "boolean" }, auth: { type: "string" } },
-  "revoke-token": {},
+  disable: { ...REASON },
+  enable: { ...REASON },
+  remove: { ...REASON, yes: { type: "boolean", short: "y" } },
+  "issue-token": { ...REASON, force: { type: "boolean" }, auth: { type: "string" } },
+  "revoke-token": { ...REASON },
 };
+
+const READ_ONLY = new Set(["list", "show", "history"]);
 
 class UsageError extends Error {}
 
@@ -127,6 +143,9 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
     const target = targetOf(values);
     const deps: TenantCommandDeps = {
       store: io.openStore(target),
+      ledger: io.openLedger(target),
+      // Read-only commands need no name; a write without one is refused before anything is written.
+      actor: { name: READ_ONLY.has(command) ? "" : await io.actor(target), source: "cli" },
       now: io.now ?? (() => new Date()),
       ...(io.random ? { random: io.random } : {}),
       ...(io.openUsers && command === "update" ? { users: io.openUsers(target) } : {}),
@@ -145,7 +164,15 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
     }
 
     const tenant = onlyTenant(positionals);
+    const write = { ...(typeof values.reason === "string" && values.reason.trim() ? { reason: values.reason } : {}) };
     switch (command) {
+      case "history": {
+        const limit = values.limit === undefined ? undefined : Number(values.limit);
+        if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) throw new UsageError("--limit is a whole number of at least 1");
+        const entries = await tenantHistory(deps, tenant, limit);
+        io.stdout(json ? toJson({ target: describeTarget(target), tenantId: tenant.trim().toLowerCase(), history: entries }) : renderHistory(tenant.trim().toLowerCase(), entries, target));
+        return EXIT_OK;
+      }
       case "show": {
         const host = typeof values.host === "string" ? parseGatewayHost(values.host) : io.gatewayHost?.(target);
         if (typeof values.host === "string" && !host) throw new UsageError("--host is the gateway's origin, e.g. https://scim.example.com");
@@ -174,7 +201,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
               ...(callingCodes.length ? { callingCodes } : {}),
               enabled: values.disabled !== true,
             },
-            { force: values.force === true },
+            { ...write, force: values.force === true },
           ),
         );
         return EXIT_OK;
@@ -205,14 +232,14 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
           ...(values["any-calling-code"] ? { callingCodes: null } : callingCodes.length ? { callingCodes } : {}),
         };
         if (Object.keys(update).length === 0) throw new UsageError("update needs something to change");
-        printChange(await updateTenant(deps, tenant, update));
+        printChange(await updateTenant(deps, tenant, update, write));
         return EXIT_OK;
       }
       case "disable":
-        printChange(await disableTenant(deps, tenant));
+        printChange(await disableTenant(deps, tenant, write));
         return EXIT_OK;
       case "enable":
-        printChange(await enableTenant(deps, tenant));
+        printChange(await enableTenant(deps, tenant, write));
         return EXIT_OK;
       case "remove": {
         if (values.yes !== true) {
@@ -225,7 +252,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
             return EXIT_REFUSED;
           }
         }
-        printChange(await removeTenant(deps, tenant));
+        printChange(await removeTenant(deps, tenant, write));
         return EXIT_OK;
       }
       case "issue-token": {
@@ -241,11 +268,11 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
             authMode = "secret-token";
           }
         }
-        printChange(await issueToken(deps, tenant, { force: values.force === true, ...(authMode ? { authMode } : {}) }));
+        printChange(await issueToken(deps, tenant, { ...write, force: values.force === true, ...(authMode ? { authMode } : {}) }));
         return EXIT_OK;
       }
       case "revoke-token":
-        printChange(await revokeToken(deps, tenant));
+        printChange(await revokeToken(deps, tenant, write));
         return EXIT_OK;
     }
     return usageError(io, command, "unknown command");

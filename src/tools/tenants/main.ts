@@ -1,6 +1,7 @@
 // npm run tenants -- <command>: the account managers' allow-list tool. Wires the real world into
-// cli.ts: wrangler's KV and D1 (local, or Cloudflare with --remote --env), the terminal, the clock,
-// and wrangler.toml for the host of the Tenant URLs `show` prints.
+// cli.ts: wrangler's KV and D1 (local, or Cloudflare with --remote --env; the ledger in D1's first database),
+// who is running it (actor.ts), the terminal, the clock, and wrangler.toml for the host of the Tenant URLs
+// `show` prints.
 import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { parse } from "smol-toml";
@@ -8,7 +9,9 @@ import type { WranglerConfig } from "../deploy/plan.ts";
 import { defaultGatewayHost } from "./gateway-host.ts";
 import { createManagerUsers } from "./manager-moves.ts";
 import { runTenantsCli } from "./cli.ts";
-import { executeD1 } from "../wrangler/d1.ts";
+import { executeD1, executeD1Sql } from "../wrangler/d1.ts";
+import { createSqlLedger } from "../../db/tenant-ledger.ts";
+import { cliActor } from "./actor.ts";
 import { createWranglerKvStore, type WranglerTarget } from "../wrangler/kv-store.ts";
 
 /** The host `show` prints in Tenant URLs, from the wrangler.toml the command targets. */
@@ -32,6 +35,8 @@ async function confirm(question: string): Promise<boolean> {
 
 process.exitCode = await runTenantsCli(process.argv.slice(2), {
   openStore: createWranglerKvStore,
+  openLedger: (target) => createSqlLedger(executeD1Sql(target)),
+  actor: (target) => cliActor(target),
   openUsers: (target) => createManagerUsers((statements) => executeD1(target, statements), { now: () => new Date(), newId: () => crypto.randomUUID() }),
   gatewayHost,
   stdout: (text) => process.stdout.write(text),

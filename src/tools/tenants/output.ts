@@ -152,7 +152,16 @@ export function renderChange(result: ChangeResult, target: WranglerTarget, propa
   }
   const advice = authModeAdvice(result);
   if (advice) lines.push("", advice);
-  if (result.action !== "unchanged") lines.push("", propagationNote);
+  if (result.version !== undefined) lines.push("", `Recorded as version ${result.version} of the tenant's history (\`npm run tenants -- history ${result.tenantId}\`).`);
+  if (result.publish && !result.publish.ok) {
+    lines.push(
+      "",
+      `NOT YET PUBLISHED: the change is recorded, but putting it into KV failed (${result.publish.error}), so the gateway`,
+      "still answers with the previous record. The gateway's cron retries every minute; the history shows when it lands.",
+    );
+  } else if (result.action !== "unchanged") {
+    lines.push("", propagationNote);
+  }
   return `${lines.join("\n")}\n`;
 }
 
