@@ -15,6 +15,10 @@
 // delivery_cursors holds, per user, the highest version the TeleMessage core has accepted. Queues do not keep
 // order, so the consumer skips any event at or below it (a later full-state event already superseded it),
 // and advances it only upwards (a conditional upsert), so the core never sees a user go backwards.
+//
+// tenant_activity_counts and tenant_refusals are what each tenant's provisioning looked like (issue 14 §1),
+// written off the hot path by src/activity/ and read back by src/activity/read-model.ts; they live beside
+// the tenant's users, in the database deps.database gives for the tenant, so they move with it.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { CHANGE_TYPES, type CoreEvent } from "../core-event.ts";
 
@@ -66,6 +70,8 @@ export const changeEvents = sqliteTable(
     lastError: text("last_error"),
     /** When the event last became 'failed'; a dead-lettered one is re-sent an hour later (outbox cron). */
     failedAt: text("failed_at"),
+    /** The request that wrote the event (its X-Request-Id); the consumer's delivery lines carry it (issue 14 §4). */
+    requestId: text("request_id"),
   },
   (t) => [
     index("change_events_state_occurred").on(t.state, t.occurredAt),
@@ -89,6 +95,47 @@ export const tenantUsage = sqliteTable("tenant_usage", {
   tenantId: text("tenant_id").primaryKey(),
   users: integer("users").notNull(),
 });
+
+/**
+ * Requests per tenant, bucket, route kind and outcome (src/activity/vocabulary.ts), with the time of the last
+ * one. A success ("2xx") is counted per UTC day ("2026-11-28"), anything else per UTC hour
+ * ("2026-11-28T14"): a steady tenant keeps a few rows a day, while "errors in the last 24 h" stays exact
+ * to the hour. Rows older than 30 days are pruned by the cron (the bucket index serves it).
+ */
+export const tenantActivityCounts = sqliteTable(
+  "tenant_activity_counts",
+  {
+    tenantId: text("tenant_id").notNull(),
+    bucket: text("bucket").notNull(),
+    kind: text("kind").notNull(),
+    outcome: text("outcome").notNull(),
+    count: integer("count").notNull(),
+    lastAt: text("last_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.bucket, t.kind, t.outcome] }), index("tenant_activity_counts_bucket").on(t.bucket)],
+);
+
+/**
+ * The last refusals of each tenant (kept to the newest 50 by the statement after every insert): what Entra
+ * showed its admin, with every phone number and e-mail masked (outbox/mask.ts). `reason` is our own code
+ * where one applies (e.g. "unknown_manager") and `sent` what the request sent that the refusal is about
+ * (the displayName that names no manager), masked and cut short.
+ */
+export const tenantRefusals = sqliteTable(
+  "tenant_refusals",
+  {
+    tenantId: text("tenant_id").notNull(),
+    requestId: text("request_id").notNull(),
+    at: text("at").notNull(),
+    kind: text("kind").notNull(),
+    status: integer("status").notNull(),
+    scimType: text("scim_type"),
+    reason: text("reason"),
+    detail: text("detail").notNull(),
+    sent: text("sent"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.requestId] }), index("tenant_refusals_tenant_at").on(t.tenantId, t.at)],
+);
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;

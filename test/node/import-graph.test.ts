@@ -27,7 +27,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ["src/scim/", "src/tenants/", "src/core-event.ts", "src/log.ts", "src/environment.ts", "src/freeze-builtins.ts"],
   ["src/db/"],
   ["src/deps.ts"],
-  ["src/auth/", "src/users/", "src/outbox/", "src/app-env.ts"],
+  ["src/auth/", "src/users/", "src/outbox/", "src/activity/", "src/app-env.ts"],
   ["src/http/", "src/routes/", "src/console/"],
   ["src/app.ts"],
   ["src/worker.ts"],
