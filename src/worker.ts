@@ -9,6 +9,8 @@ import { handleQueueBatch } from "./outbox/consumer.ts";
 import { readForwardingConfig, type ForwardingConfig } from "./outbox/forwarding-config.ts";
 import { runOutboxCron } from "./outbox/cron.ts";
 import { publishPendingTenants } from "./console/publish-cron.ts";
+import { createConsoleApp, type ConsoleOptions } from "./console/console-app.ts";
+import { isConsoleRequest, readConsoleConfig } from "./auth/access-config.ts";
 
 /** What varies, as the runtime or a test gives it; the databases default to the DB binding. */
 export type WorkerInputs = Omit<Deps, "database" | "databases" | "controlPlane"> & Partial<Pick<Deps, "database" | "databases" | "controlPlane">>;
@@ -18,6 +20,8 @@ export type WorkerOptions = {
   forwarding?: Partial<ForwardingConfig>;
   /** Options of the SCIM app (its caches and rate-limit lease, say). */
   app?: AppOptions;
+  /** Options of the account managers' console (the Access keys, say). */
+  console?: ConsoleOptions;
 };
 
 /** The one Deps of a Worker. Every tenant's database is the DB binding today (Deps.database says why). */
@@ -33,9 +37,13 @@ export function buildDeps(inputs: WorkerInputs): Deps {
 export function createWorker(inputs: WorkerInputs, options: WorkerOptions = {}) {
   const deps = buildDeps(inputs);
   const app = createApp(deps, options.app);
+  const consoleApp = createConsoleApp(deps, options.console);
   const config = (env: Env): ForwardingConfig => readForwardingConfig(env, options.forwarding);
   return {
-    fetch: app.fetch,
+    // The console answers on its own hostname only, and nothing else does there: no SCIM route ever sits
+    // behind Cloudflare Access (Entra would get a login page), and no console page on the SCIM host.
+    fetch: (request: Request, env: Env, ctx: ExecutionContext) =>
+      (isConsoleRequest(request.url, readConsoleConfig(env)) ? consoleApp : app).fetch(request, env, ctx),
     async queue(batch, env, _ctx) {
       await handleQueueBatch(batch, env, deps, config(env));
     },

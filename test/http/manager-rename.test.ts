@@ -4,7 +4,7 @@
 // what wrangler does locally), against real local D1; the Worker's cron then forwards the events.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createManagerUsers, moveStatements, type ExecuteStatements } from "../../src/tools/tenants/manager-moves.ts";
+import { createManagerUsers, moveStatements, type ExecuteStatements } from "../../src/users/manager-moves.ts";
 import type { UserRow } from "../../src/db/schema.ts";
 import { CoreEvent } from "../../src/core-event.ts";
 import { updateTenant } from "../../src/tenants/commands.ts";

@@ -7,7 +7,7 @@ import { createInterface } from "node:readline/promises";
 import { parse } from "smol-toml";
 import type { WranglerConfig } from "../deploy/plan.ts";
 import { defaultGatewayHost } from "./gateway-host.ts";
-import { createManagerUsers } from "./manager-moves.ts";
+import { createManagerUsers } from "../../users/manager-moves.ts";
 import { runTenantsCli } from "./cli.ts";
 import { executeD1, executeD1Sql } from "../wrangler/d1.ts";
 import { createSqlLedger } from "../../db/tenant-ledger.ts";

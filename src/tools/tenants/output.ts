@@ -19,19 +19,8 @@ export function describeManagers(list: ManagerList | undefined): string {
 
 const managersOf = (record: TenantRecord): string => describeManagers(record.managers);
 
-export type TenantUrl = { key: string; name: string; aliases: string[]; retired: boolean; url: string };
-
-/** Each manager's Tenant URL, ready to paste into its Entra app; undefined when the record lists none. */
-export function managerTenantUrls(record: TenantRecord, host: string | undefined): TenantUrl[] | undefined {
-  if (!record.managers) return undefined;
-  return toManagers(record.managers).map((m) => ({
-    key: m.key,
-    name: m.name,
-    aliases: [...m.aliases],
-    retired: m.retired,
-    url: `${host ?? "https://<gateway host>"}/scim/v2/managers/${m.key}?aadOptscim062020`,
-  }));
-}
+export { managerTenantUrls, type TenantUrl } from "../../tenants/tenant-urls.ts";
+import { managerTenantUrls } from "../../tenants/tenant-urls.ts";
 
 /** What a tenant's auth mode lets it call with (docs/security.md, "Auth modes"). */
 export function describeAuthMode(record: TenantRecord): string {
