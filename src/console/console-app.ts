@@ -7,6 +7,7 @@
 import { Hono, type Context } from "hono";
 import { requestId } from "hono/request-id";
 import { html } from "hono/html";
+import { HTTPException } from "hono/http-exception";
 import type { ConsoleEnv } from "../app-env.ts";
 import { requireAccess, type RequireAccessOptions } from "../auth/require-access.ts";
 import type { Deps } from "../deps.ts";
@@ -127,6 +128,10 @@ export function createConsoleApp(deps: Deps, options: ConsoleOptions = {}) {
   const notFound = (c: Context<ConsoleEnv>) => render(c, page(frame(c, "Not found"), html`<h1>Not found</h1><p>No such page or tenant. <a href="/">All tenants</a></p>`), 404);
   app.notFound(notFound);
   app.onError((error, c) => {
+    // hono/csrf refuses a cross-site form with an HTTPException(403).
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.text("Forbidden: this form did not come from the console's own pages.", error.status);
+    }
     deps.log({ level: "error", msg: "console error", requestId: c.get("requestId"), error: error instanceof Error ? error.name : typeof error });
     return c.html(page({ title: "Error" }, html`<h1>Something went wrong</h1><p>Quote request id <code>${c.get("requestId")}</code> to operations.</p>`), 500);
   });
