@@ -1,3 +1,5 @@
+import type { ChangeType } from "./core-event.ts";
+import type { ScimError } from "./scim/scim-error.ts";
 import type { WriteNotes } from "./users/manager-rules.ts";
 import type { Tenant } from "./users/tenant.ts";
 
@@ -31,6 +33,10 @@ export type AppEnv = {
     /** Set by a write: the user it touched and the change event it recorded; logged, for tracing. */
     userId: string;
     eventId: string;
+    /** Set by a write that recorded an event: what it did (the activity tells a disable from an update). */
+    changeType: ChangeType;
+    /** Set by onError for a ScimError: the detail sent, and our reason for it; kept with the activity. */
+    refusal: { detail: string; reason: ScimError["reason"] };
     /** What the write and the manager URL noted (LogNotes); spread into the log line. */
     notes: LogNotes;
     /** Set by a write that left attributes out to stay within the stored size cap; their names are logged. */

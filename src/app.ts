@@ -1,6 +1,6 @@
-// Builds the Hono app from the Worker's Deps: request id, request log, body limit, SCIM content type,
-// routes, one onError. Every route module and middleware that needs the outside world is a factory taking
-// the Deps, so what they use is fixed when the app is built and checked by the compiler.
+// Builds the Hono app from the Worker's Deps: request id, request log, tenant activity, body limit, SCIM
+// content type, routes, one onError. Every route module and middleware that needs the outside world is a
+// factory taking the Deps, so what they use is fixed when the app is built and checked by the compiler.
 import { Hono } from "hono";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
@@ -10,6 +10,7 @@ import { requireTenant, type RequireTenantOptions } from "./auth/require-tenant.
 import { limitBodySize } from "./http/body-limit.ts";
 import { errorRenderer, renderNotFound } from "./http/error-response.ts";
 import { requestLog } from "./http/request-log.ts";
+import { recordActivity } from "./http/activity.ts";
 import { requireManagerKeyShape, resolveManagerUrl } from "./http/manager-url.ts";
 import { tenantRateLimit, type TenantRateLimitOptions } from "./http/tenant-rate-limit.ts";
 import { discoveryRoutes } from "./routes/discovery.ts";
@@ -36,6 +37,8 @@ export function createApp(deps: Deps, options: AppOptions = {}) {
     await next();
   });
   app.use(requestLog(deps));
+  // Each tenant's activity, recorded once the answer is settled (http/activity.ts).
+  app.use(recordActivity(deps));
   // Every response is application/scim+json (RFC 7644 §3.1), including those of c.json().
   app.use(async (c, next) => {
     await next();

@@ -11,6 +11,7 @@ import { runOutboxCron } from "./outbox/cron.ts";
 import { publishPendingTenants } from "./console/publish-cron.ts";
 import { createConsoleApp, type ConsoleOptions } from "./console/console-app.ts";
 import { isConsoleRequest, readConsoleConfig } from "./auth/access-config.ts";
+import { pruneActivity } from "./activity/store.ts";
 
 /** What varies, as the runtime or a test gives it; the databases default to the DB binding. */
 export type WorkerInputs = Omit<Deps, "database" | "databases" | "controlPlane"> & Partial<Pick<Deps, "database" | "databases" | "controlPlane">>;
@@ -48,7 +49,10 @@ export function createWorker(inputs: WorkerInputs, options: WorkerOptions = {}) 
       await handleQueueBatch(batch, env, deps, config(env));
     },
     async scheduled(_controller, env, _ctx) {
-      for (const db of deps.databases(env)) await runOutboxCron(db, env.CHANGES, deps, config(env));
+      for (const db of deps.databases(env)) {
+        await runOutboxCron(db, env.CHANGES, deps, config(env));
+        await pruneActivity(db, deps.now());
+      }
       await publishPendingTenants(env, deps);
     },
   } satisfies ExportedHandler<Env>;

@@ -179,7 +179,7 @@ export function requireTenant(deps: Pick<Deps, "fetch" | "now">, options: Requir
       c.set("authFailure", "tenant_disabled");
       throw forbidden(NOT_APPROVED);
     }
-    c.set("tenant", { tenantId, record: found.record });
+    c.set("tenant", { tenantId, record: found.record, requestId: c.get("requestId") });
     await next();
   });
 }

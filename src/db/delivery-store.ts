@@ -10,12 +10,14 @@ export type DeliveryState = {
   attempts: number;
   /** The highest version of this user the core has accepted, if any. */
   deliveredVersion: number | null;
+  /** The request that wrote the event, for the delivery lines (null for events from before it was kept). */
+  requestId: string | null;
 };
 
 /** One indexed read per message: the event's state and its user's delivery cursor. */
 export async function findDeliveryState(db: Db, eventId: string): Promise<DeliveryState | undefined> {
   const [row] = await db
-    .select({ state: changeEvents.state, attempts: changeEvents.attempts, deliveredVersion: deliveryCursors.lastVersion })
+    .select({ state: changeEvents.state, attempts: changeEvents.attempts, deliveredVersion: deliveryCursors.lastVersion, requestId: changeEvents.requestId })
     .from(changeEvents)
     .leftJoin(
       deliveryCursors,
@@ -74,8 +76,11 @@ export async function recordFailed(db: Db, eventId: string, status: number | nul
     .where(and(eq(changeEvents.id, eventId), notInArray(changeEvents.state, SETTLED)));
 }
 
-/** Messages that reached the dead-letter queue: failed, keeping the last attempt's status and reason. */
-export async function recordDeadLettered(db: Db, eventIds: string[], at: string): Promise<void> {
+/**
+ * Messages that reached the dead-letter queue: failed, keeping the last attempt's status and reason.
+ * Answers the request id of each event it marked, for the delivery lines.
+ */
+export async function recordDeadLettered(db: Db, eventIds: string[], at: string): Promise<Map<string, string | null>> {
   const statements = [];
   for (let i = 0; i < eventIds.length; i += IDS_PER_STATEMENT) {
     statements.push(
@@ -87,11 +92,13 @@ export async function recordDeadLettered(db: Db, eventIds: string[], at: string)
           lastError: sql`CASE WHEN ${changeEvents.lastError} LIKE ${`${RETRIES_EXHAUSTED}%`} THEN ${changeEvents.lastError}
                               ELSE ${`${RETRIES_EXHAUSTED}; last: `} || coalesce(${changeEvents.lastError}, 'no attempt recorded') END`,
         })
-        .where(and(inArray(changeEvents.id, eventIds.slice(i, i + IDS_PER_STATEMENT)), notInArray(changeEvents.state, SETTLED))),
+        .where(and(inArray(changeEvents.id, eventIds.slice(i, i + IDS_PER_STATEMENT)), notInArray(changeEvents.state, SETTLED)))
+        .returning({ id: changeEvents.id, requestId: changeEvents.requestId }),
     );
   }
   const [first, ...rest] = statements;
-  if (first) await db.batch([first, ...rest]);
+  const marked = first ? await db.batch([first, ...rest]) : [];
+  return new Map(marked.flat().map((row) => [row.id, row.requestId]));
 }
 
 export type ResendableEvent = Pick<ChangeEventRow, "id" | "payload">;

@@ -11,6 +11,7 @@ import { SCIM_CONTENT_TYPE } from "../scim/uris.ts";
 
 export function scimErrorResponse(c: Context<AppEnv>, error: ScimError): Response {
   if (error.scimType) c.set("scimType", error.scimType);
+  c.set("refusal", { detail: error.detail, reason: error.reason });
   const storageError = (error as { storageError?: string }).storageError;
   if (storageError) c.set("storageError", storageError);
   // Through the context, so headers set by middleware (X-Request-Id) are kept.

@@ -62,11 +62,14 @@ async function deliverMessage(env: StorageEnv, message: Message<unknown>, deps: 
   }
   const event = parsed.data;
   const db = deps.database(env, event.tenantId);
+  // The request that made the change, once the event's row is read (issue 14 §4).
+  let requestId: string | null | undefined;
   const line = (fields: Record<string, unknown>) =>
     deps.log({
       level: fields.level,
       msg: "delivery",
       eventId: event.eventId,
+      requestId,
       tenant: event.tenantId,
       type: event.type,
       version: event.version,
@@ -77,6 +80,7 @@ async function deliverMessage(env: StorageEnv, message: Message<unknown>, deps: 
 
   try {
     const known = await findDeliveryState(db, event.eventId);
+    requestId = known?.requestId;
     if (!known) {
       // The row is gone (pruned after retention, so long since delivered) or was never written here.
       line({ level: "warn", outcome: "unknown" });
@@ -150,8 +154,11 @@ const eventIdOf = (body: unknown): string | undefined => {
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: StorageEnv, deps: Deps, config: ForwardingConfig): Promise<void> {
   const events = batch.messages.map((m) => ({ message: m, event: CoreEvent.safeParse(m.body).data }));
   const ids = batch.messages.flatMap((m) => eventIdOf(m.body) ?? []);
+  const requestIds = new Map<string, string | null>();
   try {
-    for (const db of deps.databases(env)) await recordDeadLettered(db, ids, deps.now().toISOString());
+    for (const db of deps.databases(env)) {
+      for (const [id, requestId] of await recordDeadLettered(db, ids, deps.now().toISOString())) requestIds.set(id, requestId);
+    }
   } catch (error) {
     deps.log({ level: "error", msg: "dead letters not recorded", messages: ids.length, storageError: sqliteErrorClass(error) });
     for (const { message } of events) message.retry({ delaySeconds: retryDelaySeconds(message.attempts, undefined, deps.random, config.backoff) });
@@ -164,6 +171,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Stora
       outcome: eventIdOf(message.body) ? "dead-lettered" : "malformed",
       messageId: message.id,
       eventId: eventIdOf(message.body),
+      requestId: requestIds.get(eventIdOf(message.body) ?? ""),
       ...(event && { tenant: event.tenantId, type: event.type, version: event.version }),
       attempts: message.attempts,
       ...(event && { lagMs: deps.now().getTime() - Date.parse(event.occurredAt) }),

@@ -42,7 +42,10 @@ const render = (c: Context<AppEnv>, user: StoredUser, query?: Projection) => ren
 /** The request log names the user a write touched and its event: the way from a log line to D1 and the core. */
 function trace(c: Context<AppEnv>, result: WriteResult) {
   c.set("userId", result.user.id);
-  if (result.event) c.set("eventId", result.event.id);
+  if (result.event) {
+    c.set("eventId", result.event.id);
+    c.set("changeType", result.event.type);
+  }
   addLogNotes(c, result.notes);
   if (result.dropped?.length) c.set("droppedAttributes", result.dropped);
 }

@@ -23,6 +23,11 @@ export class ScimError extends Error {
   readonly detail: string;
   /** Extra response headers (WWW-Authenticate on 401, Retry-After on 429/503). */
   readonly headers: Record<string, string>;
+  /**
+   * Our own code for a refusal ("unknown_manager"), and what the request sent that it is about (the
+   * displayName): kept, masked, with the tenant's activity for the doctor (issue 14 §2); never on the wire.
+   */
+  reason?: { code: string; sent?: string };
 
   constructor(status: number, scimType: ScimType | undefined, detail: string, headers: Record<string, string> = {}) {
     super(detail);
@@ -41,6 +46,12 @@ export class ScimError extends Error {
       detail: this.detail,
     };
   }
+}
+
+/** `error`, noting why it was refused (ScimError.reason). */
+export function because<E extends ScimError>(error: E, code: string, sent?: string): E {
+  error.reason = sent === undefined ? { code } : { code, sent };
+  return error;
 }
 
 export const invalidSyntax = (detail: string) => new ScimError(400, "invalidSyntax", detail);

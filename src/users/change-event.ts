@@ -69,5 +69,5 @@ export function buildChangeEvent(
       workEmail: workEmailOf(user.resource),
     },
   };
-  return { id, tenantId: tenant.tenantId, userId: user.id, type, version: user.version, occurredAt, state: "pending", payload };
+  return { id, tenantId: tenant.tenantId, userId: user.id, type, version: user.version, occurredAt, state: "pending", payload, requestId: tenant.requestId ?? null };
 }

@@ -7,6 +7,7 @@
 //   changed: leavers always leave (issue 12 §1).
 // - Under a manager's own Tenant URL (app X), a user stored under another manager is X's only when X
 //   claims it by setting displayName to X's name; anything else X sends for it changes nothing (§2).
+import { because, invalidValue } from "../scim/scim-error.ts";
 import { activeManagers, managerKey, managerNamed, type Manager } from "../tenants/managers.ts";
 
 /** What the request log records about a write, besides its user and event (never names or numbers). */
@@ -26,10 +27,19 @@ export type WriteNotes = {
 /** The record's managers (undefined: any displayName) and the manager whose Tenant URL was called. */
 export type ManagerScope = { managers: readonly Manager[] | undefined; app: Manager | undefined };
 
-export type Assignment = { ok: true; manager: string | null; unlisted: boolean } | { ok: false; detail: string };
+/** Why an assignment was refused, as the tenant's activity records it (the doctor reads it; issue 14 §2). */
+export type RefusalReason = "manager_required" | "manager_retired" | "wrong_manager_for_app" | "unknown_manager";
+
+export type Assignment =
+  | { ok: true; manager: string | null; unlisted: boolean }
+  | { ok: false; detail: string; reason: RefusalReason; sent?: string };
 
 const assigned = (manager: string | null, unlisted = false): Assignment => ({ ok: true, manager, unlisted });
-const refused = (detail: string): Assignment => ({ ok: false, detail });
+const refused = (detail: string, reason: RefusalReason, sent?: string): Assignment => ({ ok: false, detail, reason, ...(sent === undefined ? {} : { sent }) });
+
+/** The SCIM error of a refused assignment, noting its reason and the displayName sent. */
+export const assignmentError = (failure: { detail: string; reason: RefusalReason; sent?: string }) =>
+  because(invalidValue(failure.detail), failure.reason, failure.sent);
 
 const REQUIRED =
   "displayName is required: map it to the constant name of the user's TeleMessage company manager, exactly as your TeleMessage account manager gave it.";
@@ -69,17 +79,17 @@ export const namesManager = (displayName: unknown, managers: readonly Manager[] 
 export function assignManager(displayName: unknown, { managers, app }: ManagerScope): Assignment {
   const name = nameOf(displayName);
   if (app) {
-    if (app.retired) return refused(RETIRED);
-    return name === undefined || namesManager(name, managers, app) ? assigned(app.name) : refused(wrongForApp(app));
+    if (app.retired) return refused(RETIRED, "manager_retired");
+    return name === undefined || namesManager(name, managers, app) ? assigned(app.name) : refused(wrongForApp(app), "wrong_manager_for_app", name);
   }
   if (!managers) return assigned(name?.trim() ?? null);
   const active = activeManagers(managers);
   if (name === undefined) {
     const [only] = active;
-    return active.length === 1 && only ? assigned(only.name) : refused(REQUIRED);
+    return active.length === 1 && only ? assigned(only.name) : refused(REQUIRED, "manager_required");
   }
   const manager = managerNamed(managers, name);
-  return manager && !manager.retired ? assigned(manager.name) : refused(notAManager(managers));
+  return manager && !manager.retired ? assigned(manager.name) : refused(notAManager(managers), "unknown_manager", name);
 }
 
 /**

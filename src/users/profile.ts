@@ -5,7 +5,7 @@
 import { invalidValue } from "../scim/scim-error.ts";
 import { canonicalMobile } from "./mobile-number.ts";
 import { managersOf } from "../tenants/managers.ts";
-import { assignManager } from "./manager-rules.ts";
+import { assignManager, assignmentError } from "./manager-rules.ts";
 import type { Tenant } from "./tenant.ts";
 
 export type ProfileColumns = {
@@ -48,6 +48,6 @@ function mobileOf(userName: string, tenant: Tenant): string {
 
 function managerOfNewUser(displayName: unknown, tenant: Tenant): string | null {
   const assignment = assignManager(displayName, { managers: managersOf(tenant.record), app: tenant.app });
-  if (!assignment.ok) throw invalidValue(assignment.detail);
+  if (!assignment.ok) throw assignmentError(assignment);
   return assignment.manager;
 }

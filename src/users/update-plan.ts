@@ -2,10 +2,9 @@
 // manager's user, or no change), or the resource and columns to store. Pure; write-user.ts runs it inside
 // its version-checked retry loop, so every attempt decides on the user as it is then.
 import type { UserRow } from "../db/schema.ts";
-import { invalidValue } from "../scim/scim-error.ts";
 import { isSameResource } from "../scim/user-patch.ts";
 import { managersOf } from "../tenants/managers.ts";
-import { assignOnUpdate, keepStored, namesManager, ownerOf, type ManagerScope, type WriteNotes } from "./manager-rules.ts";
+import { assignmentError, assignOnUpdate, keepStored, namesManager, ownerOf, type ManagerScope, type WriteNotes } from "./manager-rules.ts";
 import { applyProfile, type ProfileColumns } from "./profile.ts";
 import type { Tenant } from "./tenant.ts";
 
@@ -47,7 +46,7 @@ export function planUpdate(current: UserRow, change: ResourceChange, tenant: Ten
     // displayName. The rest of it applies and the unlisted name is dropped, the stored one kept. This
     // departs on purpose from PATCH atomicity (RFC 7644 §3.5.2: "the entire request is rejected"), because
     // refusing would keep a leaver active at TeleMessage while Entra retries for up to 28 days.
-    if (resource.active !== false) throw invalidValue(assignment.detail);
+    if (resource.active !== false) throw assignmentError(assignment);
     resource = withDisplayName(resource, current.resource.displayName);
     notes.displayNameIgnored = true;
     assignment = keepStored(current.manager, scope.managers);

@@ -9,7 +9,7 @@ import { toScimStorageError } from "../db/storage-errors.ts";
 import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
 import { countCreatedUser, countDeletedUser } from "../db/usage-store.ts";
 import { deleteUserIfVersion, findUserById, insertUserWithinQuota, updateUserIfVersion } from "../db/user-store.ts";
-import { invalidValue, unavailable } from "../scim/scim-error.ts";
+import { because, invalidValue, unavailable } from "../scim/scim-error.ts";
 import { maxUsersOf } from "../tenants/record.ts";
 import { applyUserPatch } from "../scim/user-patch.ts";
 import { parseUserResource } from "../scim/user-schema.ts";
@@ -62,8 +62,11 @@ export async function createUser(deps: Deps, env: StorageEnv, tenant: Tenant, bo
 }
 
 const quotaReached = (maxUsers: number) =>
-  invalidValue(
-    `This tenant already has ${maxUsers.toLocaleString("en-US")} users, the most its TeleMessage account allows, so the user was not created. Remove users from the Entra app's scope, or ask your TeleMessage account manager to raise the limit.`,
+  because(
+    invalidValue(
+      `This tenant already has ${maxUsers.toLocaleString("en-US")} users, the most its TeleMessage account allows, so the user was not created. Remove users from the Entra app's scope, or ask your TeleMessage account manager to raise the limit.`,
+    ),
+    "quota_reached",
   );
 
 export function replaceUser(deps: Deps, env: StorageEnv, tenant: Tenant, id: string, body: unknown): Promise<WriteResult> {

@@ -3,7 +3,7 @@
 // figure of TenantActivity can be checked against what is stored; the CLI's SQL text must give the very
 // same activity as the Worker's bound statements.
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client.ts";
 import { changeEvents, deliveryCursors, tenantActivityCounts, tenantRefusals, users } from "../../src/db/schema.ts";
 import {
@@ -19,7 +19,15 @@ import { newTenantId } from "../support/gateway.ts";
 const db = openDb(env.DB);
 const NOW = new Date("2026-11-28T14:30:00.000Z");
 
+// The test files share one D1, and the outbox cron of the forwarding tests re-sends whatever is pending
+// anywhere: the events seeded here go when each test ends.
+const seeded: string[] = [];
+afterEach(async () => {
+  for (const tenantId of seeded.splice(0)) await env.DB.prepare("DELETE FROM change_events WHERE tenant_id = ?").bind(tenantId).run();
+});
+
 async function seed(tenantId: string) {
+  seeded.push(tenantId);
   await db.insert(tenantActivityCounts).values([
     // 2xx per day, anything else per hour (db/schema.ts).
     { tenantId, bucket: "2026-11-28", kind: "lookup", outcome: "2xx", count: 40, lastAt: "2026-11-28T14:20:00.000Z" },

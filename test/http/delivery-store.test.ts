@@ -39,7 +39,7 @@ describe("delivery store", () => {
     await recordDelivered(db, event, 200, "2026-11-28T10:00:00.000Z");
     await recordSkipped(db, event.eventId);
     await recordDeadLettered(db, [event.eventId], new Date().toISOString());
-    expect(await findDeliveryState(db, event.eventId)).toEqual({ state: "delivered", attempts: 1, deliveredVersion: 1 });
+    expect(await findDeliveryState(db, event.eventId)).toEqual({ state: "delivered", attempts: 1, deliveredVersion: 1, requestId: null });
   });
 
   it("dead-letters a batch larger than D1's 100 bound parameters", async () => {

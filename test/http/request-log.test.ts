@@ -65,4 +65,36 @@ describe("the request line in Workers Logs", () => {
       ["log", "info", 200],
     ]);
   });
+
+  it("is filed as a warning for a 4xx refusal and as an error for a 5xx: a 400 with console.warn, a 503 with console.error", async () => {
+    const seen: [string, Record<string, unknown>][] = [];
+    for (const method of ["log", "warn", "error"] as const) {
+      vi.spyOn(console, method).mockImplementation((line: unknown) => {
+        const fields = JSON.parse(String(line)) as Record<string, unknown>;
+        if (fields.msg === "request") seen.push([method, fields]);
+      });
+    }
+    // The app with the runtime's own log writer (src/log.ts), as src/index.ts builds it.
+    const app = createApp(testDeps());
+    const tenantId = newTenantId();
+    await allowTenant(tenantId);
+    const token = await devToken(tenantId);
+    const failingReads = new Proxy(env.DB, {
+      get(target, property) {
+        if (property === "prepare") return () => ({ bind: () => ({ all: () => Promise.reject(new Error("D1_ERROR: overloaded")), raw: () => Promise.reject(new Error("D1_ERROR: overloaded")), first: () => Promise.reject(new Error("D1_ERROR: overloaded")) }) });
+        const value = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    try {
+      expect((await sendThrough(app, token, "POST", "/Users", entraUser("0123 456 7890"))).status).toBe(400);
+      expect((await sendThrough(app, token, "GET", `/Users/${crypto.randomUUID()}`, undefined, { ...env, DB: failingReads })).status).toBe(503);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(seen.map(([method, fields]) => [method, fields.level, fields.status])).toEqual([
+      ["warn", "warn", 400],
+      ["error", "error", 503],
+    ]);
+  });
 });

@@ -3,7 +3,8 @@
 // them again, and a cached allow-list answer spares the KV read. The D1 binding is a counting Proxy of the
 // real one (test/bench/counting-d1.ts, also used by `npm run bench`); the outbox relay's statement after
 // the response (marking the event enqueued) is told apart by its SQL, since it may run at either side of
-// the response.
+// the response, and so are the tenant's activity writes (issue 14 §1), whose own budget is pinned below:
+// at most one statement per 50 requests.
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
@@ -13,10 +14,14 @@ import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { countingD1, countingKv, emptyCounts, type D1Counts } from "../bench/counting-d1.ts";
 import { allowTenant, BASE, entraUser, newTenantId } from "../support/gateway.ts";
 
-/** What one request did to D1, by kind: reads run alone, write batches touching users, relay batches. */
+/** Statements of the tenant's activity (src/activity/store.ts), in a log entry of the counting binding. */
+const activityStatements = (entry: string) => (/^batch\[(\d+)\]:insert into "tenant_activity_counts"/.test(entry) ? Number(/^batch\[(\d+)\]/.exec(entry)?.[1]) : 0);
+
+/** What one request did to D1, by kind: reads run alone, write batches touching users, relay batches, activity. */
 function classify(counts: D1Counts) {
-  const writes = counts.log.filter((s) => s.startsWith("batch[") && s.includes('"users"'));
-  const relay = counts.log.filter((s) => s.startsWith("batch[") && !s.includes('"users"'));
+  const log = counts.log.filter((s) => activityStatements(s) === 0);
+  const writes = log.filter((s) => s.startsWith("batch[") && s.includes('"users"'));
+  const relay = log.filter((s) => s.startsWith("batch[") && !s.includes('"users"'));
   return {
     reads: counts.single,
     writeBatches: writes.map((s) => Number(/^batch\[(\d+)\]/.exec(s)?.[1])),
@@ -46,7 +51,8 @@ async function setUp() {
     const res = await app.request(`${BASE}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }, counted, ctx);
     const text = await res.text();
     await waitOnExecutionContext(ctx);
-    return { status: res.status, text, json: text ? JSON.parse(text) : undefined, d1: classify(d1.counts), kvGets: kv.kvGets, fetches: ms.fetched.length };
+    const activity = d1.counts.log.reduce((n, entry) => n + activityStatements(entry), 0);
+    return { status: res.status, text, json: text ? JSON.parse(text) : undefined, d1: classify(d1.counts), activity, kvGets: kv.kvGets, fetches: ms.fetched.length };
   };
   return { send, ms };
 }
@@ -102,5 +108,33 @@ describe("D1 statements per request", () => {
     expect(disable.status, disable.text).toBe(200);
     expect(disable.d1).toEqual({ reads: 1, writeBatches: [2], relayOnlyMarksEvents: true, exec: 0 });
     expect([multiOp.fetches, disable.fetches]).toEqual([0, 0]);
+  });
+});
+
+describe("the activity's D1 statements (issue 14 §1)", () => {
+  it("cost a busy tenant at most one statement per 50 requests: its first request, then one per 100", async () => {
+    const { send } = await setUp();
+    const statuses = new Set<number>();
+    let activity = 0;
+    const REQUESTS = 250;
+    for (let i = 0; i < REQUESTS; i++) {
+      const lookup = await send("GET", "/Users?filter=userName+eq+%2211234567890%22");
+      statuses.add(lookup.status);
+      activity += lookup.activity;
+    }
+    expect([...statuses]).toEqual([200]);
+    // The first request of the tenant (written at once), then the 101st and the 201st.
+    expect(activity).toBe(3);
+    expect(activity).toBeLessThanOrEqual(REQUESTS / 50);
+  });
+
+  it("is one statement per flush when nothing was refused, three when something was", async () => {
+    const { send } = await setUp();
+    const ok = await send("GET", "/Users?filter=userName+eq+%2211234567890%22");
+    expect(ok.activity).toBe(1);
+    const { send: other } = await setUp();
+    const refused = await other("POST", "/Users", entraUser("0123 456 7890"));
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.activity).toBe(3);
   });
 });

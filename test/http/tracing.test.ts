@@ -5,6 +5,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { testDeps } from "../support/deps.ts";
+import { forwardingPipeline } from "../support/forwarding.ts";
 import { allowTenant, devToken, entraUser, newTenantId, sendThrough } from "../support/gateway.ts";
 
 async function tracedGateway() {
@@ -50,5 +51,28 @@ describe("tracing a request from its log line to D1", () => {
     const deleted = await send("DELETE", `/Users/${body.id}`);
     expect(deleted.line).toMatchObject({ status: 204, userId: body.id });
     expect(await eventRow(deleted.line.eventId)).toMatchObject({ user_id: body.id, type: "user.deleted", version: 3 });
+  });
+});
+
+describe("tracing a change from its request to its delivery (issue 14 §4)", () => {
+  it("names the originating request id in each delivery line, retries and dead letters included", async () => {
+    const pipeline = forwardingPipeline({ maxRetries: 1 });
+    const tenantId = newTenantId();
+    await allowTenant(tenantId);
+    const token = await devToken(tenantId);
+    const created = await pipeline.scim(token, "POST", "/Users", entraUser("11234567890"));
+    expect(created.status, created.text).toBe(201);
+    await pipeline.drain();
+    const requestId = created.headers.get("x-request-id");
+    expect(pipeline.logs.filter((l) => l.msg === "delivery")).toEqual([expect.objectContaining({ outcome: "delivered", requestId })]);
+
+    pipeline.core.fail({ mode: "500" });
+    const deleted = await pipeline.scim(token, "DELETE", `/Users/${created.body.id}`);
+    expect(deleted.status).toBe(204);
+    pipeline.logs.length = 0;
+    await pipeline.drain();
+    const lines = pipeline.logs.filter((l) => l.msg === "delivery");
+    expect(lines.map((l) => l.outcome)).toEqual(["retry", "retry", "dead-lettered"]);
+    expect(lines.map((l) => l.requestId)).toEqual(Array(3).fill(deleted.headers.get("x-request-id")));
   });
 });
