@@ -1,7 +1,10 @@
-// Two projects. "workers": every test of the Worker, inside workerd with the real local D1/KV/Queue
+// Three projects. "workers": every test of the Worker, inside workerd with the real local D1/KV/Queue
 // bindings from wrangler.toml. "node": the command-line tools (they run on Node and drive wrangler).
+// "browser": the account managers' console in Debian's Chromium against `npm start` (test/browser/),
+// skipped with a line saying so where no Chromium is installed.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { fileURLToPath } from "node:url";
+import { CHROMIUM_PATH, chromiumFound } from "./browser/local-gateway.ts";
 import { defineConfig } from "vitest/config";
 import { readProductionVars } from "./support/wrangler-environments.ts";
 
@@ -10,6 +13,12 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 // requires the secret, and the plugin's wrangler looks for it in the process environment (never a real one).
 const CORE_TOKEN = "test-core-token";
 process.env.CORE_TOKEN = CORE_TOKEN;
+
+if (!chromiumFound()) {
+  console.log(
+    `browser tests skipped: no Chromium at ${CHROMIUM_PATH}. To run them: apt-get install -y chromium (or set CHROMIUM_PATH), then npm test; CI (.ci/run) installs it.`,
+  );
+}
 
 export default defineConfig(async () => ({
   root,
@@ -55,6 +64,16 @@ export default defineConfig(async () => ({
           environment: "node",
           include: ["test/node/**/*.test.ts"],
           testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          root,
+          environment: "node",
+          include: ["test/browser/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
     ],

@@ -11,7 +11,7 @@ export type Frame = { title: string; identity?: string; environment?: string };
 const STYLE = `
 body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
 header{background:#1d2430;color:#fff;padding:.6rem 1.5rem;display:flex;gap:1.5rem;align-items:baseline}
-header a{color:#fff;text-decoration:none;font-weight:600}header .who{margin-left:auto;opacity:.8}
+header a{color:#fff;text-decoration:none;font-weight:600}header .who{margin-left:auto;opacity:.8}header .pill{color:#1d2430}
 main{padding:1rem 1.5rem;max-width:78rem}
 h1{font-size:1.4rem;margin:.4rem 0 1rem}h2{font-size:1.1rem;margin:1.6rem 0 .5rem}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #e2e5ea;vertical-align:top}
