@@ -6,7 +6,7 @@
 // into docs/core-event.schema.json for the core team (a test keeps that file current).
 // State, not a diff: `user` is the whole current state at `version`, so the core may ignore any event at
 // or below a version it already holds.
-import { z } from "zod";
+import * as z from "zod";
 
 /** What happened to the user; also the change_events.type column's values. */
 export const CHANGE_TYPES = [

@@ -13,6 +13,11 @@
 // way, so a User carrying an attribute named "toString" became a TypeError, a 500. Non-extensible, it takes no
 // new property (a "polluted" flag on every object), and its functions are frozen all the same; replacing one
 // of its methods outright needs a path through "__proto__" or "constructor", which patch-names.ts refuses.
+//
+// Frozen too: everything a chain of property reads reaches from those prototypes (the constructors' static
+// functions such as Object.keys and Array.isArray, the objects they hold, their prototypes), walked once.
+// scim-patch walks a path with `node[segment]`, so `constructor.keys` from any JSON value is Object.keys: left
+// extensible, a write there was kept by the isolate for every tenant (an attack test showed 64 KiB a request).
 
 /** Frozen whole, with their functions. Measured with the suite: nothing in the Worker writes to them. */
 export const FROZEN_PROTOTYPES: readonly object[] = [
@@ -23,18 +28,29 @@ export const FROZEN_PROTOTYPES: readonly object[] = [
   Boolean.prototype,
 ];
 
-freezeFunctionsOf(Object.prototype);
-Object.preventExtensions(Object.prototype);
-for (const prototype of FROZEN_PROTOTYPES) {
-  freezeFunctionsOf(prototype);
-  Object.freeze(prototype);
-}
+freezeReachable([Object.prototype, ...FROZEN_PROTOTYPES]);
 
-function freezeFunctionsOf(prototype: object): void {
-  for (const key of Reflect.ownKeys(prototype)) {
-    const descriptor = Object.getOwnPropertyDescriptor(prototype, key);
-    for (const part of [descriptor?.value, descriptor?.get, descriptor?.set]) {
-      if (typeof part === "function") Object.freeze(part);
+/**
+ * Freezes every object and function reachable from `roots` through own properties (values, getters, setters)
+ * and prototypes, except Object.prototype, which is made non-extensible only (see above). Iterative, with a
+ * visited set: the graph of built-ins has cycles (Object.prototype.constructor.prototype).
+ */
+function freezeReachable(roots: readonly object[]): void {
+  const seen = new Set<object>();
+  const stack: object[] = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop() as object;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    for (const key of Reflect.ownKeys(node)) {
+      const descriptor = Object.getOwnPropertyDescriptor(node, key);
+      for (const part of [descriptor?.value, descriptor?.get, descriptor?.set]) {
+        if ((typeof part === "object" && part !== null) || typeof part === "function") stack.push(part as object);
+      }
     }
+    const prototype = Object.getPrototypeOf(node) as object | null;
+    if (prototype) stack.push(prototype);
+    if (node === Object.prototype) Object.preventExtensions(node);
+    else Object.freeze(node);
   }
 }

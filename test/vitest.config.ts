@@ -13,6 +13,10 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 // requires the secret, and the plugin's wrangler looks for it in the process environment (never a real one).
 const CORE_TOKEN = "test-core-token";
 process.env.CORE_TOKEN = CORE_TOKEN;
+// The command-line tests start wrangler some fifty times (two Node processes each, loading its 10 MB
+// bundle): Node's on-disk compile cache lets every start after the first skip compiling it. Measured on the
+// node project alone: 107 s of CPU without, 81 s with a warm cache.
+process.env.NODE_COMPILE_CACHE ??= `${root}/node_modules/.cache/node-compile-cache`;
 
 if (!chromiumFound()) {
   console.log(

@@ -2,7 +2,7 @@
 // signing keys trusted for every tenant (TRUSTED_DEV_JWKS, read in local development only). wrangler.toml
 // [vars], parsed once per distinct value (isolates reuse env objects, and parsing JSON per request would be
 // waste).
-import { z } from "zod";
+import * as z from "zod";
 import { isLocalDevelopment } from "../environment.ts";
 import { NON_GALLERY_AUDIENCE } from "./entra-token.ts";
 

@@ -3,7 +3,7 @@
 import { and, desc, eq, getTableColumns, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import { readGuarded } from "./storage-errors.ts";
 import { IDS_PER_STATEMENT, type Db } from "./client.ts";
-import { isDeadLettered } from "./event-states.ts";
+import { isDeadLettered, SETTLED } from "./event-states.ts";
 import { oncePer } from "./once-per.ts";
 import { columnPlaceholders, columnValues, template } from "./prepared.ts";
 import { changeEvents, users, type NewChangeEventRow } from "./schema.ts";
@@ -28,6 +28,34 @@ const templates = oncePer((db: Db) => {
   return {
     ifWritten: conditionalInsert(sql`${tenantAndUser} AND ${users.lastEventId} = ${sql.placeholder("guardEventId")}`),
     ifAtVersion: conditionalInsert(sql`${tenantAndUser} AND ${users.version} = ${sql.placeholder("guardVersion")}`),
+    // The index of a user's events (tenant_id, user_id, version) serves it. The guard lets a deletion's batch
+    // prune only once its DELETE has applied.
+    pruneUserSettled: template(
+      db.$client,
+      db
+        .delete(changeEvents)
+        .where(
+          and(
+            eq(changeEvents.tenantId, sql.placeholder("tenantId")),
+            eq(changeEvents.userId, sql.placeholder("userId")),
+            lte(changeEvents.version, sql.placeholder("uptoVersion")),
+            inArray(changeEvents.state, SETTLED),
+          ),
+        ),
+    ),
+    pruneGoneUserSettled: template(
+      db.$client,
+      db
+        .delete(changeEvents)
+        .where(
+          and(
+            eq(changeEvents.tenantId, sql.placeholder("tenantId")),
+            eq(changeEvents.userId, sql.placeholder("userId")),
+            inArray(changeEvents.state, SETTLED),
+            sql`NOT EXISTS (SELECT 1 FROM ${users} WHERE ${users.tenantId} = ${sql.placeholder("tenantId")} AND ${users.id} = ${sql.placeholder("userId")})`,
+          ),
+        ),
+    ),
     markOneEnqueued: template(
       db.$client,
       db
@@ -45,6 +73,22 @@ export const insertEventIfWritten = (db: Db, event: NewChangeEventRow) =>
 /** Before a DELETE ... WHERE version = v: inserts only if the user is still at version v. */
 export const insertEventIfAtVersion = (db: Db, event: NewChangeEventRow, version: number) =>
   templates(db).ifAtVersion({ ...eventValues(event), guardTenantId: event.tenantId, guardUserId: event.userId, guardVersion: version });
+
+/**
+ * Settled events kept per user beyond the retention rule. Only a user's latest state matters to the core, and
+ * operators trace recent changes; without a bound a tenant flipping one attribute at its rate limit filled the
+ * shared outbox for the whole retention period (an attack test). Pending, enqueued and failed events are never
+ * pruned: they have yet to reach the core.
+ */
+export const SETTLED_EVENTS_KEPT_PER_USER = 4;
+
+/** In an update's batch: drops the user's settled events older than the latest SETTLED_EVENTS_KEPT_PER_USER versions. */
+export const pruneOlderSettledEvents = (db: Db, tenantId: string, userId: string, newVersion: number) =>
+  templates(db).pruneUserSettled({ tenantId, userId, uptoVersion: newVersion - SETTLED_EVENTS_KEPT_PER_USER });
+
+/** In a deletion's batch, after the DELETE: a deleted user's settled events go (its deletion event stays until delivered). */
+export const pruneSettledEventsOfDeletedUser = (db: Db, tenantId: string, userId: string) =>
+  templates(db).pruneGoneUserSettled({ tenantId, userId });
 
 /**
  * After a successful send: 'pending' becomes 'enqueued', and an 'enqueued' or dead-lettered event the cron

@@ -38,17 +38,20 @@ export const requestLog = (deps: Pick<Deps, "now" | "log">) =>
 
 /** At most this many dropped names are logged, each at most this long; the rest are counted. */
 const MAX_LOGGED_NAMES = 10;
+/** A name holding this many digits could carry a phone number, however they are grouped: never logged. */
+const MAX_DIGITS_IN_NAME = 5;
 const MAX_NAME_LENGTH = 64;
 /**
  * An attribute name as RFC 7643 §2.1 spells one (ATTRNAME, sub-attributes after dots, a URN before a colon).
- * Names are the tenant's text: one that is not shaped like that, or that holds a run of five digits (it could
- * be part of a phone number), is logged as "(other)".
+ * Names are the tenant's text: one that is not shaped like that, or that holds five digits or more (they could
+ * be part of a phone number, however grouped), is logged as "(other)".
  */
 const LOGGABLE_NAME = /^[A-Za-z$][\w$.:-]*$/;
 
 export function droppedFields(names: string[] | undefined): { droppedAttributes?: string[]; droppedAttributeCount?: number } {
   if (!names?.length) return {};
-  const loggable = (name: string) => name.length <= MAX_NAME_LENGTH && LOGGABLE_NAME.test(name) && !/\d{5}/.test(name);
+  // Digits are counted wherever they are: a run limit let "tel.4477.0090.0123" (a number split by dots) through.
+  const loggable = (name: string) => name.length <= MAX_NAME_LENGTH && LOGGABLE_NAME.test(name) && (name.match(/\d/g)?.length ?? 0) < MAX_DIGITS_IN_NAME;
   return {
     droppedAttributes: names.slice(0, MAX_LOGGED_NAMES).map((name) => (loggable(name) ? name : "(other)")),
     droppedAttributeCount: names.length,

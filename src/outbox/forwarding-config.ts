@@ -2,7 +2,7 @@
 // `wrangler secret put CORE_TOKEN --env <env>`, locally .dev.vars), how long delivered events are kept
 // (OUTBOX_RETENTION_DAYS, [vars]), and the fixed timings below. Tests override single fields through the
 // `config` they pass to the handlers, never through a branch here.
-import { z } from "zod";
+import * as z from "zod";
 import { isLocalDevelopment } from "../environment.ts";
 import { DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff.ts";
 

@@ -1,7 +1,7 @@
 // /Users (RFC 7644 §3.2-§3.6). Handlers validate, call one use case, render; rules live in users/ and scim/.
 // A factory of the Worker's Deps: the use cases get the same clock, ids and databases as everything else.
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../app-env.ts";
 import type { Deps } from "../deps.ts";
 import { relayAfterResponse } from "../http/relay-after-response.ts";

@@ -10,8 +10,14 @@
 //    case; the set is read from the runtime's own prototypes, not listed by hand;
 //  - any other name is an unknown attribute and is kept as before: Entra sends whatever mappings an admin
 //    left in place, and a 400 there would fill its provisioning log.
-// Names are the runs of identifier characters: every inherited name is one, so whatever scim-patch takes as a
-// segment (it splits on ".", ":" and brackets), if it is an inherited name, it is one of these runs.
+// Two readings of every path and key, and a name must pass both:
+//  - scim-patch's own: the keys it will walk and write, found with its own splitting rules (the last ":",
+//    then its period pattern, then `name[filter]` taken at the LAST "[" of a segment), copied below from
+//    scim-patch 0.8 (src/scimPatch.ts: resolvePaths, SPLIT_PERIOD, ARRAY_SEARCH). A reading of our own
+//    missed that scim-patch takes the last "[": a quote opened after an earlier "[" hid `constructor.keys`;
+//  - the runs of identifier characters outside quoted filter values: every inherited name is such a run, so
+//    a name scim-patch might take as a segment under any other reading is still seen (a filter value such
+//    as "call@contoso.example" is data, and stays allowed).
 // Lengths are bounded as well: scim-patch splits paths and keys with a regular expression that is quadratic
 // in their length.
 import { filterTextProblem } from "./filter-text.ts";
@@ -46,13 +52,36 @@ export function pathProblem(path: string): string | undefined {
   if (path.length > MAX_PATCH_PATH_LENGTH) return `is longer than ${MAX_PATCH_PATH_LENGTH} characters`;
   const filterProblem = filterTextProblem(path);
   if (filterProblem) return filterProblem;
-  return builtInProblem(namesIn(path, true));
+  return builtInProblem(walkedKeys(path, true)) ?? builtInProblem(namesIn(path, true));
 }
 
 /** Why a key inside a PATCH value (which scim-patch splits on "." and ":" and assigns) may not reach it. */
 export function valueKeyProblem(key: string): string | undefined {
   if (key.length > MAX_PATCH_PATH_LENGTH) return `is longer than ${MAX_PATCH_PATH_LENGTH} characters`;
-  return builtInProblem(namesIn(key, false));
+  return builtInProblem(walkedKeys(key, false)) ?? builtInProblem(namesIn(key, false));
+}
+
+// scim-patch 0.8's own patterns (src/scimPatch.ts), so that walkedKeys reads a path exactly as it does.
+const SCIM_PATCH_SPLIT_PERIOD = /(?!\B"[^[]*)\.(?![^\]]*"\B)/g;
+const SCIM_PATCH_IS_ARRAY_SEARCH = /(\[|\])/;
+const SCIM_PATCH_ARRAY_SEARCH = /^(.+)\[(.+)\]$/;
+
+/**
+ * The property names scim-patch will read and write for a path (`asPath`) or a value key: its resolvePaths
+ * (split at the last ":", then on its period pattern), and for a path each `name[filter]` segment's name as
+ * its ARRAY_SEARCH takes it (the last "["), together with the attribute names the filter compares, which
+ * it writes into a new item when nothing matches. A value key's segments are assigned as they are.
+ */
+function walkedKeys(text: string, asPath: boolean): string[] {
+  const colon = text.lastIndexOf(":");
+  const segments = colon < 0 ? text.split(SCIM_PATCH_SPLIT_PERIOD) : [text.slice(0, colon), ...text.slice(colon + 1).split(SCIM_PATCH_SPLIT_PERIOD)];
+  if (!asPath) return segments;
+  return segments.flatMap((segment) => {
+    if (!SCIM_PATCH_IS_ARRAY_SEARCH.test(segment)) return [segment];
+    const match = SCIM_PATCH_ARRAY_SEARCH.exec(segment);
+    // No `name[filter]` shape: scim-patch refuses the segment rather than walk it.
+    return match ? [match[1] ?? "", ...namesIn(`[${match[2] ?? ""}]`, true)] : [];
+  });
 }
 
 /** Every key of a JSON value, at any depth, walked without recursion. */
@@ -73,7 +102,7 @@ export function* keysOf(value: unknown): Generator<string> {
 
 function builtInProblem(names: string[]): string | undefined {
   const builtIn = names.find((name) => {
-    const lower = name.toLowerCase();
+    const lower = name.trim().toLowerCase();
     return !SCHEMA_NAMES.has(lower) && INHERITED_NAMES.has(lower);
   });
   return builtIn === undefined

@@ -10,6 +10,7 @@ import { InvalidScimPatchOp, InvalidScimRemoveValue, NoTarget, ScimError as Patc
 import type { ScimPatchOperation, ScimResource } from "scim-patch";
 import { invalidPath, invalidSyntax, invalidValue, mutability, noTarget, tooMany } from "./scim-error.ts";
 import { keysOf, pathProblem, valueKeyProblem } from "./patch-names.ts";
+import { operationWork, WORK_BUDGET } from "./patch-work.ts";
 import { ENTERPRISE_USER_SCHEMA, PATCH_OP_SCHEMA, USER_SCHEMA } from "./uris.ts";
 import {
   ADDRESS_FIELDS,
@@ -37,7 +38,16 @@ type PathSource = "path" | "value";
 export function applyUserPatch(resource: Record<string, unknown>, body: unknown): Record<string, unknown> {
   const rawOperations = readOperations(body);
   let current = JSON.parse(JSON.stringify(resource)) as Record<string, unknown>;
+  let work = 0;
   rawOperations.forEach((raw, index) => {
+    // Charged before anything of the operation runs (patch-work.ts): its remove-by-value and scim-patch's
+    // own work both grow with the document's arrays times what the value holds.
+    work += operationWork(current, isPlainObject(raw) ? member(raw, "value") : undefined);
+    if (work > WORK_BUDGET) {
+      throw tooMany(
+        `Operations[${index}]: this PATCH asks for more work than one request may take (its values, times the values already in the user's lists). Send the change in smaller PATCH requests.`,
+      );
+    }
     for (const operation of normaliseOperation(raw, index, current)) {
       current = applyOperation(current, operation, index);
     }

@@ -1,7 +1,7 @@
 // The User resource as we accept it (POST, PUT, and the result of a PATCH). Only userName is required:
 // Entra omits attributes that are null in the directory. Attributes outside TeleMessage's profile are kept
 // as sent (passthrough): rejecting one would block a whole provisioning cycle for that user.
-import { z } from "zod";
+import * as z from "zod";
 import { invalidValue } from "./scim-error.ts";
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from "./uris.ts";
 

@@ -3,7 +3,7 @@
 // without its leading 1 is very often a possible number of another country, and the core would archive the
 // wrong line. Each code must be a real ITU-T E.164 country calling code.
 import metadata from "libphonenumber-js/min/metadata";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Whether `code` is an ITU-T E.164 country calling code (1, 44, 852, ...), by libphonenumber's metadata (the

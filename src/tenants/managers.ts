@@ -16,7 +16,7 @@
 //   delete them (leavers must leave), but it can no longer create or claim users.
 //
 // Every name and alias is unique ignoring case and surrounding space, across all entries (retired too).
-import { z } from "zod";
+import * as z from "zod";
 
 /** Names compare ignoring case and surrounding space (how an admin may type the manager's name). */
 export const managerKey = (name: string): string => name.trim().toLowerCase();

@@ -5,7 +5,7 @@
 //
 //   key:   tenant:<Entra tenant id, lower case GUID>
 //   value: JSON, TenantRecord below
-import { z } from "zod";
+import * as z from "zod";
 import { ManagerList, managerNamed, managersOf } from "./managers.ts";
 import { CallingCodes } from "./calling-codes.ts";
 

@@ -4,7 +4,13 @@
 // deletes keep in the same batch, and lost updates by `WHERE version = ?` plus a retry, never by
 // read-then-write.
 import type { Db } from "../db/client.ts";
-import { insertEventIfAtVersion, insertEventIfWritten, previousManagerOf } from "../db/event-store.ts";
+import {
+  insertEventIfAtVersion,
+  insertEventIfWritten,
+  previousManagerOf,
+  pruneOlderSettledEvents,
+  pruneSettledEventsOfDeletedUser,
+} from "../db/event-store.ts";
 import { toScimStorageError } from "../db/storage-errors.ts";
 import type { NewChangeEventRow, UserRow } from "../db/schema.ts";
 import { countCreatedUser, countDeletedUser } from "../db/usage-store.ts";
@@ -19,6 +25,7 @@ import type { Deps, StorageEnv } from "../deps.ts";
 import { buildChangeEvent, changeTypeOf } from "./change-event.ts";
 import type { WriteNotes } from "./manager-rules.ts";
 import { applyProfile } from "./profile.ts";
+import { checkProfileLengths } from "./profile-lengths.ts";
 import { capStoredResource } from "./resource-cap.ts";
 import type { Tenant } from "./tenant.ts";
 import { userNotFound } from "./user-not-found.ts";
@@ -36,7 +43,9 @@ const MAX_ATTEMPTS = 64;
 
 export async function createUser(deps: Deps, env: StorageEnv, tenant: Tenant, body: unknown): Promise<WriteResult> {
   const db = deps.database(env, tenant.tenantId);
-  const { resource, dropped } = capStoredResource(parseUserResource(normaliseEmails(body)));
+  const parsed = parseUserResource(normaliseEmails(body));
+  checkProfileLengths(parsed);
+  const { resource, dropped } = capStoredResource(parsed);
   const columns = applyProfile(resource, tenant);
   const at = deps.now().toISOString();
   const user: UserRow = {
@@ -84,7 +93,9 @@ function updateWithRetry(deps: Deps, db: Db, tenant: Tenant, id: string, change:
     // The size cap applies to whatever the plan stores; the names it left out go to the log.
     let dropped: string[] = [];
     const capped: ResourceChange = (stored) => {
-      const result = capStoredResource(change(stored));
+      const changed = change(stored);
+      checkProfileLengths(changed, stored);
+      const result = capStoredResource(changed);
       dropped = result.dropped;
       return result.resource;
     };
@@ -100,7 +111,11 @@ function updateWithRetry(deps: Deps, db: Db, tenant: Tenant, id: string, change:
       updatedAt: at,
     };
     const event = buildChangeEvent(next.lastEventId, changeTypeOf(current, next), next, tenant, at, current);
-    const [update] = await runBatch(db, [updateUserIfVersion(db, next, current.version), insertEventIfWritten(db, event)]);
+    const [update] = await runBatch(db, [
+      updateUserIfVersion(db, next, current.version),
+      insertEventIfWritten(db, event),
+      pruneOlderSettledEvents(db, tenant.tenantId, current.id, next.version),
+    ]);
     if (update?.meta.changes !== 1) return undefined;
     if (plan.claimed && (await claimedBack(db, tenant, current))) plan.notes.managerFlip = true;
     return { user: next, event, notes: plan.notes, dropped };
@@ -131,6 +146,7 @@ export function deleteUser(deps: Deps, env: StorageEnv, tenant: Tenant, id: stri
       insertEventIfAtVersion(db, event, current.version),
       countDeletedUser(db, tenant.tenantId, id, current.version),
       deleteUserIfVersion(db, tenant.tenantId, id, current.version),
+      pruneSettledEventsOfDeletedUser(db, tenant.tenantId, id),
     ]);
     return removal?.meta.changes === 1 ? { user: gone, event, notes: storedManagerNotes(current, tenant) } : undefined;
   });

@@ -26,6 +26,10 @@ export const SQL = {
   insertEventIfWritten: `insert into "change_events" (${EVENT_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from "users" where "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."last_event_id" = ? limit ?`,
   insertEventIfAtVersion: `insert into "change_events" (${EVENT_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from "users" where "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."version" = ? limit ?`,
   deleteUser: 'delete from "users" where ("users"."tenant_id" = ? and "users"."id" = ? and "users"."version" = ?)',
+  pruneUserSettled:
+    'delete from "change_events" where ("change_events"."tenant_id" = ? and "change_events"."user_id" = ? and "change_events"."version" <= ? and "change_events"."state" in (?, ?))',
+  pruneGoneUserSettled:
+    'delete from "change_events" where ("change_events"."tenant_id" = ? and "change_events"."user_id" = ? and "change_events"."state" in (?, ?) and NOT EXISTS (SELECT 1 FROM "users" WHERE "users"."tenant_id" = ? AND "users"."id" = ?))',
   markEnqueued:
     'update "change_events" set "state" = ?, "enqueued_at" = ? where ("change_events"."id" in (?) and ("change_events"."state" in (?, ?) or ("change_events"."state" = ? and "change_events"."last_error" like ?)))',
 };
@@ -79,6 +83,7 @@ async function write(env: Env, ctx: ExecutionContext, tenantId: string, id: stri
       env.DB.prepare(SQL.insertEventIfAtVersion).bind(eventId, tenantId, id, "user.deleted", version + 1, at, payload, "pending", null, null, 0, null, null, null, tenantId, id, version, 1),
       env.DB.prepare(SQL.countDeleted).bind(tenantId, tenantId, id, version),
       env.DB.prepare(SQL.deleteUser).bind(tenantId, id, version),
+      env.DB.prepare(SQL.pruneGoneUserSettled).bind(tenantId, id, "delivered", "skipped", tenantId, id),
     ]);
     relay(env, ctx, eventId, payload);
     return new Response(null, { status: 204 });
@@ -88,6 +93,8 @@ async function write(env: Env, ctx: ExecutionContext, tenantId: string, id: stri
   await env.DB.batch([
     env.DB.prepare(SQL.updateUser).bind(current[2], current[3], current[4], active ? 1 : 0, current[6], version + 1, eventId, current[9], at, tenantId, id, version),
     env.DB.prepare(SQL.insertEventIfWritten).bind(eventId, tenantId, id, "user.updated", version + 1, at, payload, "pending", null, null, 0, null, null, null, tenantId, id, eventId, 1),
+    // As the gateway: a user keeps its latest four settled events (SETTLED_EVENTS_KEPT_PER_USER).
+    env.DB.prepare(SQL.pruneUserSettled).bind(tenantId, id, version + 1 - 4, "delivered", "skipped"),
   ]);
   relay(env, ctx, eventId, payload);
   return json(current[9]);

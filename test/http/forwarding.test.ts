@@ -36,8 +36,11 @@ describe("forwarding every SCIM write to the core", () => {
       await send("PATCH", path, patch({ op: "Replace", path: "active", value: "False" })),
       await send("PATCH", path, patch({ op: "Replace", path: "active", value: "True" })),
       await send("PUT", path, entraUser("441234567890", { displayName: "Bob Boss" })),
-      await send("DELETE", path),
     ];
+    // Every event so far is delivered. Writes keep a user's latest four settled events (version 1 went with
+    // the PUT's batch), and the deletion's batch drops the rest (src/db/event-store.ts): rows are read before it.
+    const rows = await eventRows(tenantId);
+    writes.push(await send("DELETE", path));
     expect(writes.map((w) => w.status)).toEqual([200, 200, 409, 200, 200, 200, 204]);
     expect(pipeline.queue.sent.length, "one message per write that changed something").toBe(6);
 
@@ -51,10 +54,13 @@ describe("forwarding every SCIM write to the core", () => {
       ["user.updated", 5],
       ["user.deleted", 6],
     ]);
-    const rows = await eventRows(tenantId);
-    expect(rows.map((r) => r.state)).toEqual(Array(6).fill("delivered"));
-    expect(rows.map((r) => r.attempts)).toEqual(Array(6).fill(1));
-    expect(received.map((e) => e.idempotencyKey), "Idempotency-Key is the event id").toEqual(rows.map((r) => r.id));
+    expect(rows.map((r) => r.version)).toEqual([2, 3, 4, 5]);
+    expect(rows.map((r) => r.state)).toEqual(Array(4).fill("delivered"));
+    expect(rows.map((r) => r.attempts)).toEqual(Array(4).fill(1));
+    const [deletion, ...left] = await eventRows(tenantId);
+    expect(left, "a deleted user's settled events are pruned with it").toEqual([]);
+    expect(deletion).toMatchObject({ type: "user.deleted", state: "delivered", attempts: 1 });
+    expect(received.slice(1).map((e) => e.idempotencyKey), "Idempotency-Key is the event id").toEqual([...rows.map((r) => r.id), deletion?.id]);
 
     const [held] = pipeline.core.users();
     expect(held).toMatchObject({ tenantId, accountId: "TM-2002", mobile: "441234567890", version: 6, deleted: true, active: false });

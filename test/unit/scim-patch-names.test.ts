@@ -88,12 +88,21 @@ describe("valueKeyProblem", () => {
 });
 
 describe("paths whose quoted filter text scim-patch splits differently", () => {
-  // pathProblem skips quoted strings inside brackets; where scim-patch splits inside one, the segment with
-  // the "[" ends inside the string and the library refuses its filter before walking on.
-  it.each(['emails[a eq "].toString.call"x]', 'emails[value eq "x].toString.call"x]', 'emails[value eq "a:toString.call"]', 'emails[value eq "a\\"].toString.call"x]'])(
-    "%j reaches no built-in, even in scim-patch itself",
+  it("lets emails[value eq \"a:toString.call\"] through: scim-patch splits it at the colon into two pieces it refuses to walk", () => {
+    const path = 'emails[value eq "a:toString.call"]';
+    expect(pathProblem(path)).toBeUndefined();
+    const resource = { userName: "1", emails: [{ type: "work", value: "a" }] };
+    expect(() => scimPatch(resource as never, [{ op: "add", path, value: "x" } as never], { mutateDocument: false, treatMissingAsAdd: true })).toThrow();
+    expectBuiltinsUntouched();
+  });
+
+  // pathProblem reads a path as scim-patch does: where scim-patch splits inside a quoted filter value, the
+  // pieces it would walk are names like any other, and a built-in among them is refused, even where an
+  // earlier segment's broken filter would have stopped scim-patch before it got there.
+  it.each(['emails[a eq "].toString.call"x]', 'emails[value eq "x].toString.call"x]', 'emails[value eq "a\\"].toString.call"x]'])(
+    "%j is refused, and reaches no built-in even in scim-patch itself",
     (path) => {
-      expect(pathProblem(path)).toBeUndefined();
+      expect(pathProblem(path)).toMatch(/built-in property/);
       const resource = { userName: "1", emails: [{ type: "work", value: "a" }] };
       try {
         scimPatch(resource as never, [{ op: "add", path, value: "x" } as never], { mutateDocument: false, treatMissingAsAdd: true });
