@@ -4,7 +4,7 @@
 // Access application). Any of them empty or malformed: the console is off and answers 404, so an environment
 // without Access configured has no console at all. ACCESS_DEV_JWKS (the development Access key) is read in
 // local development only, like TRUSTED_DEV_JWKS (trust-config.ts), and `npm run deploy` refuses it elsewhere.
-import { z } from "zod";
+import * as z from "zod";
 import { isLocalDevelopment } from "../environment.ts";
 
 export type AccessVars = {

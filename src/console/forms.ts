@@ -1,7 +1,7 @@
 // The console's forms read into the commands' own inputs (tenants/commands.ts). Only the shape of a form is
 // checked here (which fields, how long); what a value may be is decided by the commands, with the Worker's
 // record schema, exactly as for the CLI: one source of rules. A failure here or there is shown on the form.
-import { z } from "zod";
+import * as z from "zod";
 import { parseCallingCodes } from "../tenants/calling-codes.ts";
 import type { NewTenant, TenantUpdate, WriteOptions } from "../tenants/commands.ts";
 import { AUTH_MODES, type AuthMode } from "../tenants/record.ts";
