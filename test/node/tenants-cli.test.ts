@@ -345,7 +345,7 @@ describe("tenants output and targets", () => {
     expect(await cli.run(...ADD, "--env", "production")).toBe(EXIT_USAGE);
     expect(await cli.run(...ADD, "--remote")).toBe(EXIT_USAGE);
     expect(cli.targets).toEqual([]);
-    expect(await cli.run(...ADD, "--remote", "--env", "production")).toBe(EXIT_OK);
+    expect(await cli.run(...ADD, "--remote", "--env", "production", "--yes")).toBe(EXIT_OK);
     expect(cli.targets).toEqual([{ remote: true, env: "production" }]);
     expect(cli.stdout()).toContain('the Cloudflare allow-list of environment "production"');
     expect(cli.stdout()).toContain(PROPAGATION_NOTE);

@@ -9,8 +9,9 @@ import type { TenantLedger } from "../../src/tenants/ledger.ts";
 
 const MIGRATIONS = join(import.meta.dirname, "..", "..", "migrations");
 
-export function createSqliteExecute(): { execute: ExecuteSql; db: DatabaseSync } {
-  const db = new DatabaseSync(":memory:");
+/** In memory, or in a file that a stand-in for `wrangler d1 execute` opens too (production-writes.test.ts). */
+export function createSqliteExecute(path = ":memory:"): { execute: ExecuteSql; db: DatabaseSync } {
+  const db = new DatabaseSync(path);
   for (const file of readdirSync(MIGRATIONS).filter((f) => f.endsWith(".sql")).sort()) {
     db.exec(readFileSync(join(MIGRATIONS, file), "utf8").replaceAll("--> statement-breakpoint", ""));
   }

@@ -57,3 +57,10 @@ export function redriveSql(scope: Scope): string {
   const where = whereClause(["state = 'failed'", ...conditions]);
   return `UPDATE change_events SET state = 'pending', enqueued_at = NULL${where} RETURNING id, tenant_id, type, version`;
 }
+
+/** How many failed events a redrive of this scope would send back, and their tenants: what production shows before asking. */
+export function redriveCountSql(scope: Scope): string {
+  const conditions = scopeWhere(scope);
+  if (conditions.length === 0 && !scope.all) throw new UsageError("redrive needs --id <event id>, --tenant <tenant id> or --all");
+  return `SELECT count(*) AS events, count(DISTINCT tenant_id) AS tenants FROM change_events${whereClause(["state = 'failed'", ...conditions])}`;
+}

@@ -1,11 +1,20 @@
 // `npm run tenants -- <command>`: argv in, exit status out. Parses the options of each command, runs the
 // command from tenants/commands.ts (the same the web console runs) against the ledger and store it is
 // given, and prints the result for a person or, with --json, for a script. The ledger, the store, who is
-// running it, the clock, the prompt and the output are injected (main.ts wires the real ones), so this
-// runs the same in tests as on an account manager's laptop.
+// running it, the D1 queries, the clock, the prompt and the output are injected (main.ts wires the real
+// ones), so this runs the same in tests as on an account manager's laptop.
+//
+// Safe production writes (issue 14 §5): --env must name an environment of wrangler.toml, checked before
+// wrangler runs; every write to production is shown (target and change) and confirmed, unless --yes.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { describeParseError, didYouMean } from "../command-line.ts";
+import { type Environments, unknownEnvironment } from "../wrangler/environments.ts";
+import { diagnose, readActivity, readSummaries, recordOf, type QueryD1 } from "./activity.ts";
+import { renderActivity, renderFindings } from "./activity-output.ts";
+import { previewWrite, type Write } from "./preview.ts";
 import {
   addTenant,
+  parseTenantId,
   disableTenant,
   enableTenant,
   issueToken,
@@ -27,7 +36,17 @@ import type { TenantStore } from "../../tenants/store.ts";
 import type { TenantLedger } from "../../tenants/ledger.ts";
 import { parseGatewayHost } from "./gateway-host.ts";
 import { COMMAND_USAGE, PROPAGATION_NOTE, TENANTS_USAGE } from "./help.ts";
-import { authModeAdvice, describeTarget, managerTenantUrls, renderChange, renderList, renderShow, SWITCH_TO_SECRET_TOKEN_QUESTION } from "./output.ts";
+import {
+  authModeAdvice,
+  describeTarget,
+  managerTenantUrls,
+  renderChange,
+  renderList,
+  renderPreview,
+  renderShow,
+  SWITCH_TO_SECRET_TOKEN_QUESTION,
+  type ListActivity,
+} from "./output.ts";
 import { renderHistory } from "./history-output.ts";
 import type { WranglerTarget } from "../wrangler/kv-store.ts";
 
@@ -41,6 +60,10 @@ export type TenantsCliIo = {
   openUsers?: (target: WranglerTarget) => ManagerUsers;
   /** The gateway host `show` names in Tenant URLs when --host does not say (gateway-host.ts). */
   gatewayHost?: (target: WranglerTarget) => string | undefined;
+  /** SQL on the target's D1 (through wrangler): the activity, the doctor and the list's activity columns. */
+  queryD1?: QueryD1;
+  /** The environments of the wrangler.toml at this path (default wrangler.toml), to check --env against. */
+  environments?: (config: string | undefined) => Environments | undefined;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   /** Asks a yes/no question; resolves false on anything but yes, or when there is no one to ask. */
@@ -63,6 +86,7 @@ const WHERE_OPTIONS: Options = {
   "persist-to": { type: "string" },
   config: { type: "string" },
   json: { type: "boolean" },
+  yes: { type: "boolean", short: "y" },
   help: { type: "boolean", short: "h" },
 };
 
@@ -71,6 +95,8 @@ const REASON: Options = { reason: { type: "string" } };
 
 const COMMAND_OPTIONS: Record<string, Options> = {
   list: {},
+  activity: {},
+  doctor: {},
   show: { host: { type: "string" } },
   history: { limit: { type: "string" } },
   add: {
@@ -99,12 +125,12 @@ const COMMAND_OPTIONS: Record<string, Options> = {
   },
   disable: { ...REASON },
   enable: { ...REASON },
-  remove: { ...REASON, yes: { type: "boolean", short: "y" } },
+  remove: { ...REASON },
   "issue-token": { ...REASON, force: { type: "boolean" }, auth: { type: "string" } },
   "revoke-token": { ...REASON },
 };
 
-const READ_ONLY = new Set(["list", "show", "history"]);
+const READ_ONLY = new Set(["list", "show", "history", "activity", "doctor"]);
 
 class UsageError extends Error {}
 
@@ -117,21 +143,17 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
   }
   const commandOptions = COMMAND_OPTIONS[command];
   if (!commandOptions) {
-    io.stderr(`tenants: unknown command "${command}"\n\n${TENANTS_USAGE}\n`);
+    io.stderr(`tenants: unknown command "${command}"${didYouMean(command, Object.keys(COMMAND_OPTIONS))}\n\n${TENANTS_USAGE}\n`);
     return EXIT_USAGE;
   }
 
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   let positionals: string[];
+  const options = { ...WHERE_OPTIONS, ...commandOptions };
   try {
-    ({ values, positionals } = parseArgs({
-      args: rest,
-      options: { ...WHERE_OPTIONS, ...commandOptions },
-      allowPositionals: true,
-      strict: true,
-    }));
+    ({ values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true }));
   } catch (error) {
-    return usageError(io, command, error instanceof Error ? error.message : String(error));
+    return usageError(io, command, describeParseError(error, rest, options));
   }
   if (values.help) {
     io.stdout(`${COMMAND_USAGE[command]}\n`);
@@ -140,7 +162,9 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
   const json = values.json === true;
 
   try {
-    const target = targetOf(values);
+    const target = targetOf(values, io.environments);
+    // Without wrangler.toml's word on it, the environment named "production" is production.
+    const production = target.remote && target.env !== undefined && (io.environments?.(target.config)?.isProduction(target.env) ?? target.env === "production");
     const deps: TenantCommandDeps = {
       store: io.openStore(target),
       ledger: io.openLedger(target),
@@ -156,15 +180,69 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
       io.stdout(json ? toJson({ target: describeTarget(target), ...result, note, ...(advice ? { advice } : {}) }) : renderChange(result, target, note));
     };
 
+    /**
+     * A write: to production, previewed, shown and confirmed first (unless --yes); then made and printed.
+     * Answers the exit status, EXIT_REFUSED when the answer was no.
+     */
+    const write = async (run: Write): Promise<number> => {
+      let real = deps;
+      if (production && values.yes !== true) {
+        if (json) throw new UsageError(`a write to production with --json needs --yes (there is no one to ask)`);
+        const previewed = await previewWrite(run, deps);
+        if (previewed.preview.action !== "unchanged") {
+          if (!(await io.confirm(`${renderPreview(previewed.preview, target)}This is PRODUCTION. Write it? [y/N] `))) {
+            io.stderr("Nothing was changed.\n");
+            return EXIT_REFUSED;
+          }
+        }
+        real = previewed.real;
+      }
+      printChange(await run(real));
+      return EXIT_OK;
+    };
+    // Read once, only by the commands that show activity (a write reads the clock itself).
+    const readNow = () => io.now?.() ?? new Date();
+
     if (command === "list") {
       if (positionals.length) throw new UsageError("list takes no tenant");
       const tenants = await listTenants(deps);
-      io.stdout(json ? toJson({ target: describeTarget(target), tenants }) : renderList(tenants, target));
+      let activity: ListActivity | undefined;
+      const now = readNow();
+      if (io.queryD1 && tenants.length) {
+        // The allow-list is KV's; a D1 that cannot be read only empties the activity columns.
+        const summaries = await readSummaries(io.queryD1, target, now).catch((error: unknown) => {
+          io.stderr(`tenants list: last seen and errors are unknown: ${error instanceof Error ? error.message : String(error)}\n`);
+          return undefined;
+        });
+        activity = { summaries, now };
+      }
+      const summaries = activity?.summaries;
+      const listed = summaries
+        ? tenants.map((t) => {
+            const { lastRequestAt = null, errorsLast24h = 0 } = summaries.get(t.tenantId) ?? {};
+            return { ...t, activity: { lastRequestAt, errorsLast24h } };
+          })
+        : tenants;
+      io.stdout(json ? toJson({ target: describeTarget(target), tenants: listed }) : renderList(tenants, target, activity));
       return EXIT_OK;
     }
 
     const tenant = onlyTenant(positionals);
-    const write = { ...(typeof values.reason === "string" && values.reason.trim() ? { reason: values.reason } : {}) };
+    const because = { ...(typeof values.reason === "string" && values.reason.trim() ? { reason: values.reason } : {}) };
+    if (command === "activity" || command === "doctor") {
+      if (!io.queryD1) throw new UsageError(`${command} needs the gateway's D1 (run it through npm run tenants)`);
+      const tenantId = parseTenantId(tenant);
+      const now = readNow();
+      const record = recordOf(await showTenant(deps, tenantId).catch(() => undefined));
+      if (command === "activity") {
+        const activity = await readActivity(io.queryD1, target, tenantId, now);
+        io.stdout(json ? toJson({ target: describeTarget(target), activity }) : renderActivity(activity, record, target, now));
+        return EXIT_OK;
+      }
+      const { activity, findings, problems } = await diagnose(io.queryD1, target, tenantId, record, now);
+      io.stdout(json ? toJson({ target: describeTarget(target), tenantId, findings, activity }) : renderFindings(tenantId, findings, target));
+      return problems > 0 ? EXIT_REFUSED : EXIT_OK;
+    }
     switch (command) {
       case "history": {
         const limit = values.limit === undefined ? undefined : Number(values.limit);
@@ -190,21 +268,14 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
         }
         if (managers.length > 0 && values["any-manager"]) throw new UsageError("--manager and --any-manager exclude each other");
         const callingCodes = parseCallingCodes(strings(values["calling-code"]));
-        printChange(
-          await addTenant(
-            deps,
-            tenant,
-            {
-              accountId: values.account,
-              name: values.name,
-              ...(managers.length ? { managers } : {}),
-              ...(callingCodes.length ? { callingCodes } : {}),
-              enabled: values.disabled !== true,
-            },
-            { ...write, force: values.force === true },
-          ),
-        );
-        return EXIT_OK;
+        const input = {
+          accountId: values.account,
+          name: values.name,
+          ...(managers.length ? { managers } : {}),
+          ...(callingCodes.length ? { callingCodes } : {}),
+          enabled: values.disabled !== true,
+        };
+        return await write((d) => addTenant(d, tenant, input, { ...because, force: values.force === true }));
       }
       case "update": {
         const replace = strings(values.manager);
@@ -232,17 +303,15 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
           ...(values["any-calling-code"] ? { callingCodes: null } : callingCodes.length ? { callingCodes } : {}),
         };
         if (Object.keys(update).length === 0) throw new UsageError("update needs something to change");
-        printChange(await updateTenant(deps, tenant, update, write));
-        return EXIT_OK;
+        return await write((d) => updateTenant(d, tenant, update, because));
       }
       case "disable":
-        printChange(await disableTenant(deps, tenant, write));
-        return EXIT_OK;
+        return await write((d) => disableTenant(d, tenant, because));
       case "enable":
-        printChange(await enableTenant(deps, tenant, write));
-        return EXIT_OK;
+        return await write((d) => enableTenant(d, tenant, because));
       case "remove": {
-        if (values.yes !== true) {
+        // Production asks in write(), with the record's fields; elsewhere this one question.
+        if (values.yes !== true && !production) {
           if (json) throw new UsageError("remove with --json needs --yes (there is no one to ask)");
           const found = await showTenant(deps, tenant);
           const who = found.valid ? ` (${found.record.name}, account ${found.record.accountId})` : "";
@@ -252,8 +321,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
             return EXIT_REFUSED;
           }
         }
-        printChange(await removeTenant(deps, tenant, write));
-        return EXIT_OK;
+        return await write((d) => removeTenant(d, tenant, because));
       }
       case "issue-token": {
         let authMode = values.auth !== undefined ? authModeOf(values.auth) : undefined;
@@ -268,12 +336,11 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
             authMode = "secret-token";
           }
         }
-        printChange(await issueToken(deps, tenant, { ...write, force: values.force === true, ...(authMode ? { authMode } : {}) }));
-        return EXIT_OK;
+        const mode = authMode;
+        return await write((d) => issueToken(d, tenant, { ...because, force: values.force === true, ...(mode ? { authMode: mode } : {}) }));
       }
       case "revoke-token":
-        printChange(await revokeToken(deps, tenant, write));
-        return EXIT_OK;
+        return await write((d) => revokeToken(d, tenant, because));
     }
     return usageError(io, command, "unknown command");
   } catch (error) {
@@ -286,7 +353,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
   }
 }
 
-function targetOf(values: Record<string, unknown>): WranglerTarget {
+function targetOf(values: Record<string, unknown>, environmentsOf: TenantsCliIo["environments"]): WranglerTarget {
   const env = typeof values.env === "string" ? values.env.trim() : undefined;
   const remote = values.remote === true;
   // Guards against writing to the wrong place: `--env production` without `--remote` would quietly edit a
@@ -294,6 +361,9 @@ function targetOf(values: Record<string, unknown>): WranglerTarget {
   if (remote && !env) throw new UsageError("--remote needs --env <name> (staging or production)");
   if (env && !remote) throw new UsageError(`--env names a Cloudflare environment; add --remote to edit its allow-list`);
   if (remote && values["persist-to"]) throw new UsageError("--persist-to is for the local allow-list only");
+  const environments = env ? environmentsOf?.(typeof values.config === "string" ? values.config : undefined) : undefined;
+  const unknown = env && environments ? unknownEnvironment(env, environments) : undefined;
+  if (unknown) throw new UsageError(unknown);
   return {
     remote,
     ...(env ? { env } : {}),

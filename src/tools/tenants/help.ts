@@ -6,7 +6,10 @@ export const PROPAGATION_NOTE =
 const WHERE = `Where (every command):
   (default)              the local allow-list that \`npm start\` and \`wrangler dev\` use
   --remote --env <name>  Cloudflare's allow-list of that wrangler.toml environment (staging, production),
-                         through wrangler and its login (\`npx wrangler login\` once)
+                         through wrangler and its login (\`npx wrangler login\` once). The name is checked
+                         against wrangler.toml first. A write to production shows the target and the change
+                         and asks before it is made
+  -y, --yes              make a write to production without asking (scripts; --json needs it)
   --persist-to <dir>     local state directory other than .wrangler/state (wrangler's --persist-to)
   --config <path>        another wrangler.toml
   --json                 machine-readable output on stdout (errors too, with a non-zero exit)
@@ -22,8 +25,11 @@ The allow-list of Entra tenants that may provision users into the gateway (Worke
 A tenant is its Entra tenant id, a GUID (stored in lower case).
 
 Commands:
-  list                          every tenant on the allow-list
+  list                          every tenant on the allow-list, with when each was last seen and its errors
   show <tenant> [--host <url>]  one tenant's record, with each manager's Tenant URL
+  activity <tenant>             what its Entra job did: last request, probe and write, 30 days of counts,
+                                the last refusals with what Entra showed, users stored, forwarding
+  doctor <tenant>               what is wrong, in plain words, and who must act
   add <tenant> --account <id> --name <name> --manager <name> [--manager <name> ...]
                                 approve a tenant
   update <tenant> [...]         change the account, name, managers, country codes or auth mode
@@ -49,8 +55,30 @@ gateway's cron, which retries every minute, lands it. Default limit 50.
 ${WHERE}`,
   list: `usage: npm run tenants -- list [--remote --env <name>] [--json]
 
-Lists every tenant on the allow-list: tenant id, TeleMessage account, enabled, whether a secret token is
-issued, managers and name. A record the gateway cannot read is listed as INVALID with the reason.
+Lists every tenant on the allow-list: tenant id, TeleMessage account, enabled, last seen (its last
+request, from the gateway's D1; "-" for none in 30 days), its answers other than 2xx in the last 24 h,
+whether a secret token is issued, managers and name. A record the gateway cannot read is listed as INVALID
+with the reason. When the D1 cannot be read the two activity columns show "?" and stderr says why.
+
+${WHERE}`,
+  activity: `usage: npm run tenants -- activity <tenant> [--remote --env <name>] [--json]
+
+What the tenant's Entra provisioning job did, from the gateway's D1 (the environment's, with --remote):
+its last request, last probe (Test Connection and the start of each cycle) and last successful write;
+requests per UTC day for 30 days by kind (probe, lookup, create, update, disable, delete, other) and the
+answers that were not 2xx; the last 50 refusals with time, request id and the detail Entra showed its
+admin (phone numbers and e-mails masked); users stored (active, disabled); forwarding to the core
+(pending, failed, the oldest undelivered, the last delivered). A tenant's requests reach D1 within about
+30 s (its first request of a minute at once). --json prints it all, refusal details unabridged.
+
+${WHERE}`,
+  doctor: `usage: npm run tenants -- doctor <tenant> [--remote --env <name>] [--json]
+
+Reads the tenant's activity and allow-list record and says what is wrong in plain words, and who must act
+(the customer's Entra admin, the account manager, or operations): no request for hours ("is provisioning
+on in Entra?"), Test Connection without users, a misspelt manager name and the registered one, refusals
+by cause with the detail Entra showed, a disabled tenant's 403s, forwarding that failed or lags.
+Exit 0 when nothing is a problem, 1 when something is.
 
 ${WHERE}`,
   show: `usage: npm run tenants -- show <tenant> [--host <url>] [--remote --env <name>] [--json]

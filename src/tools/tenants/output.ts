@@ -3,6 +3,8 @@
 import { describeTokenHash, type ChangeResult, type ListedTenant, type ManagerUsersReport, type TenantAction } from "../../tenants/commands.ts";
 import { toManagers, type ManagerList } from "../../tenants/managers.ts";
 import type { TenantRecord } from "../../tenants/record.ts";
+import type { TenantSummary } from "../../activity/read-model.ts";
+import { describeDuration } from "../../activity/doctor.ts";
 import type { WranglerTarget } from "../wrangler/kv-store.ts";
 
 export const describeTarget = (target: WranglerTarget): string =>
@@ -57,14 +59,30 @@ export function authModeAdvice(result: ChangeResult): string | undefined {
   return `Entra's own signed tokens are still accepted for this tenant. Once the admin has pasted the token and Test Connection succeeds, accept only the secret token with \`${switchTo}\` (docs/security.md, "Auth modes").`;
 }
 
-export function renderList(tenants: ListedTenant[], target: WranglerTarget): string {
+/**
+ * The list's activity columns (issue 14 §2): each tenant's "last seen" and "errors in 24 h", from its D1
+ * (summaries undefined: they could not be read, shown "?"); absent when the caller has no D1 to ask.
+ */
+export type ListActivity = { summaries: Map<string, TenantSummary> | undefined; now: Date };
+
+/** The list's "last seen" cell: "5 minutes ago", "-" for none in 30 days, "?" when it could not be read. */
+export const lastSeenCell = (at: string | null | undefined, now: Date): string =>
+  at === undefined ? "?" : at === null ? "-" : `${describeDuration(now.getTime() - Date.parse(at))} ago`;
+
+export function renderList(tenants: ListedTenant[], target: WranglerTarget, activity?: ListActivity): string {
   if (tenants.length === 0) return `No tenants on ${describeTarget(target)}.\n`;
+  const activityCells = (tenantId: string): string[] => {
+    if (!activity) return [];
+    if (!activity.summaries) return ["?", "?"];
+    const summary = activity.summaries.get(tenantId);
+    return [lastSeenCell(summary ? summary.lastRequestAt : null, activity.now), String(summary?.errorsLast24h ?? 0)];
+  };
   const rows = tenants.map((t) =>
     t.valid
-      ? [t.tenantId, t.record.accountId, t.record.enabled ? "yes" : "no", tokenCell(t.record), managersOf(t.record), t.record.name]
-      : [t.tenantId, "INVALID", "-", "-", t.problem, ""],
+      ? [t.tenantId, t.record.accountId, t.record.enabled ? "yes" : "no", ...activityCells(t.tenantId), tokenCell(t.record), managersOf(t.record), t.record.name]
+      : [t.tenantId, "INVALID", "-", ...activityCells(t.tenantId), "-", t.problem, ""],
   );
-  const table = formatTable([["TENANT", "ACCOUNT", "ENABLED", "TOKEN", "MANAGERS", "NAME"], ...rows]);
+  const table = formatTable([["TENANT", "ACCOUNT", "ENABLED", ...(activity ? ["LAST SEEN", "ERRORS 24H"] : []), "TOKEN", "MANAGERS", "NAME"], ...rows]);
   const count = `${tenants.length} ${tenants.length === 1 ? "tenant" : "tenants"} on ${describeTarget(target)}.`;
   return `${table}\n${count}\n`;
 }
@@ -124,6 +142,26 @@ const HEADLINES: Record<TenantAction, string> = {
   unchanged: "Nothing to change: tenant {id} on {where} is already like that.",
 };
 
+const PREVIEWS: Record<TenantAction, string> = {
+  added: "Add tenant {id} to {where}.",
+  replaced: "Replace the whole record of tenant {id} on {where} (add --force).",
+  updated: "Update tenant {id} on {where}.",
+  disabled: "Disable tenant {id} on {where}: its calls will answer 403.",
+  enabled: "Enable tenant {id} on {where}.",
+  removed: "Remove tenant {id} from {where}: its calls will answer 403.",
+  "token-issued": "Issue a new secret token for tenant {id} on {where} (any previous one stops working).",
+  "token-revoked": "Revoke the secret token of tenant {id} on {where}.",
+  unchanged: "Nothing to change for tenant {id} on {where}.",
+};
+
+/** What a write is about to do (the production confirmation, issue 14 §5): the target and each field's change. */
+export function renderPreview(result: ChangeResult, target: WranglerTarget): string {
+  const lines = [PREVIEWS[result.action].replace("{id}", result.tenantId).replace("{where}", describeTarget(target))];
+  const rows = result.changes.map((c) => [`  ${c.field}`, formatValue(c.field, c.from), "->", formatValue(c.field, c.to)]);
+  if (rows.length) lines.push(formatTable(rows));
+  return `${lines.join("\n")}\n`;
+}
+
 export function renderChange(result: ChangeResult, target: WranglerTarget, propagationNote: string): string {
   const headline = HEADLINES[result.action].replace("{id}", result.tenantId).replace("{where}", describeTarget(target));
   const lines = [headline];
@@ -176,7 +214,7 @@ function formatValue(field: string, value: unknown): string {
   return String(value);
 }
 
-function formatTable(rows: string[][]): string {
+export function formatTable(rows: string[][]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ")).join("\n");
