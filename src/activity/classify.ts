@@ -35,7 +35,22 @@ export function routeKindOf(method: string, path: string, filter: string | undef
   return "other";
 }
 
-/** A refusal's detail as kept: phone numbers and e-mails masked (outbox/mask.ts), space collapsed, bounded. */
+/**
+ * Characters a terminal or a text view acts on rather than shows: C0/C1 controls (ESC starts the sequences
+ * that clear a screen, set a window title or write hyperlinks), zero-width and bidirectional overrides
+ * (which make "Ann Manager" display while other bytes are there). Whitespace controls are not here:
+ * redactText collapses them to one space.
+ */
+const UNPRINTABLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069]/g;
+
+/**
+ * Text a hostile tenant chose, made safe to print on an account manager's terminal (`tenants activity`,
+ * `doctor`): each unprintable character written out as its \uXXXX escape, so it is visible, not acted on.
+ */
+export const escapeUnprintable = (text: string): string =>
+  text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/** A refusal's detail as kept: phone numbers and e-mails masked (outbox/mask.ts), space collapsed, unprintable characters escaped, bounded. */
 export const MAX_DETAIL_LENGTH = 400;
 /** What the request sent that a refusal is about (a displayName), as kept. */
 export const MAX_SENT_LENGTH = 64;
@@ -45,10 +60,10 @@ export const MAX_SENT_LENGTH = 64;
  * number-like run at the cut is dropped rather than kept half unmasked.
  */
 function redacted(text: string, max: number): string {
-  if (text.length <= 4 * max) return redactText(text, max);
+  if (text.length <= 4 * max) return redactText(escapeUnprintable(text), max);
   let end = 4 * max;
   while (end > 0 && NUMBER_CHARACTER.test(text.charAt(end - 1))) end--;
-  return redactText(`${text.slice(0, end)}…`, max);
+  return redactText(escapeUnprintable(`${text.slice(0, end)}…`), max);
 }
 
 const NUMBER_CHARACTER = /[\d\s().+-]/;

@@ -50,7 +50,9 @@ export type Recorder = {
 };
 
 export function createRecorder(): Recorder {
-  const aggregates = new Map<object, Aggregate>();
+  // Keyed by the database handle, which the runtime keeps for the isolate (db/once-per.ts); weakly, so a
+  // handle that did change would take its aggregate with it rather than pile up.
+  const aggregates = new WeakMap<object, Aggregate>();
   let lastWritten = new Map<string, number>();
 
   const take = (database: object, aggregate: Aggregate, at: number): ActivityBatch => {

@@ -8,7 +8,7 @@
 const USER_COLUMNS =
   '"id", "tenant_id", "user_name", "mobile", "external_id", "active", "manager", "version", "last_event_id", "resource", "created_at", "updated_at"';
 const EVENT_COLUMNS =
-  '"id", "tenant_id", "user_id", "type", "version", "occurred_at", "payload", "state", "enqueued_at", "delivered_at", "attempts", "last_status", "last_error", "failed_at"';
+  '"id", "tenant_id", "user_id", "type", "version", "occurred_at", "payload", "state", "enqueued_at", "delivered_at", "attempts", "last_status", "last_error", "failed_at", "request_id"';
 
 export const SQL = {
   byMobile: `select ${USER_COLUMNS} from "users" where ("users"."tenant_id" = ? and "users"."mobile" = ?) order by "users"."id" asc limit ?`,
@@ -23,8 +23,8 @@ export const SQL = {
     'update "tenant_usage" set "users" = max("tenant_usage"."users" - 1, 0) where ("tenant_usage"."tenant_id" = ? and exists (select 1 from "users" where "users"."tenant_id" = ? and "users"."id" = ? and "users"."version" = ?))',
   updateUser:
     'update "users" set "user_name" = ?, "mobile" = ?, "external_id" = ?, "active" = ?, "manager" = ?, "version" = ?, "last_event_id" = ?, "resource" = ?, "updated_at" = ? where ("users"."tenant_id" = ? and "users"."id" = ? and "users"."version" = ?)',
-  insertEventIfWritten: `insert into "change_events" (${EVENT_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from "users" where "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."last_event_id" = ? limit ?`,
-  insertEventIfAtVersion: `insert into "change_events" (${EVENT_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from "users" where "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."version" = ? limit ?`,
+  insertEventIfWritten: `insert into "change_events" (${EVENT_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from "users" where "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."last_event_id" = ? limit ?`,
+  insertEventIfAtVersion: `insert into "change_events" (${EVENT_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from "users" where "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."version" = ? limit ?`,
   deleteUser: 'delete from "users" where ("users"."tenant_id" = ? and "users"."id" = ? and "users"."version" = ?)',
   pruneUserSettled:
     'delete from "change_events" where ("change_events"."tenant_id" = ? and "change_events"."user_id" = ? and "change_events"."version" <= ? and "change_events"."state" in (?, ?))',
@@ -80,7 +80,7 @@ async function write(env: Env, ctx: ExecutionContext, tenantId: string, id: stri
   if (method === "DELETE") {
     const payload = payloadOf(eventId, "user.deleted", tenantId, id, current[3], version + 1, false, at);
     await env.DB.batch([
-      env.DB.prepare(SQL.insertEventIfAtVersion).bind(eventId, tenantId, id, "user.deleted", version + 1, at, payload, "pending", null, null, 0, null, null, null, tenantId, id, version, 1),
+      env.DB.prepare(SQL.insertEventIfAtVersion).bind(eventId, tenantId, id, "user.deleted", version + 1, at, payload, "pending", null, null, 0, null, null, null, crypto.randomUUID(), tenantId, id, version, 1),
       env.DB.prepare(SQL.countDeleted).bind(tenantId, tenantId, id, version),
       env.DB.prepare(SQL.deleteUser).bind(tenantId, id, version),
       env.DB.prepare(SQL.pruneGoneUserSettled).bind(tenantId, id, "delivered", "skipped", tenantId, id),
@@ -92,7 +92,7 @@ async function write(env: Env, ctx: ExecutionContext, tenantId: string, id: stri
   const payload = payloadOf(eventId, "user.updated", tenantId, id, current[3], version + 1, active, at);
   await env.DB.batch([
     env.DB.prepare(SQL.updateUser).bind(current[2], current[3], current[4], active ? 1 : 0, current[6], version + 1, eventId, current[9], at, tenantId, id, version),
-    env.DB.prepare(SQL.insertEventIfWritten).bind(eventId, tenantId, id, "user.updated", version + 1, at, payload, "pending", null, null, 0, null, null, null, tenantId, id, eventId, 1),
+    env.DB.prepare(SQL.insertEventIfWritten).bind(eventId, tenantId, id, "user.updated", version + 1, at, payload, "pending", null, null, 0, null, null, null, crypto.randomUUID(), tenantId, id, eventId, 1),
     // As the gateway: a user keeps its latest four settled events (SETTLED_EVENTS_KEPT_PER_USER).
     env.DB.prepare(SQL.pruneUserSettled).bind(tenantId, id, version + 1 - 4, "delivered", "skipped"),
   ]);
@@ -109,7 +109,7 @@ async function create(env: Env, ctx: ExecutionContext, tenantId: string, body: s
   // The tenant's quota is decided inside the insert, against its running count (issue 11 §3), as the gateway does.
   await env.DB.batch([
     env.DB.prepare(SQL.insertUserWithinQuota).bind(id, tenantId, mobile, mobile, mobile, 1, "Ann Manager", 1, eventId, body, at, at, tenantId, 250_000),
-    env.DB.prepare(SQL.insertEventIfWritten).bind(eventId, tenantId, id, "user.created", 1, at, payload, "pending", null, null, 0, null, null, null, tenantId, id, eventId, 1),
+    env.DB.prepare(SQL.insertEventIfWritten).bind(eventId, tenantId, id, "user.created", 1, at, payload, "pending", null, null, 0, null, null, null, crypto.randomUUID(), tenantId, id, eventId, 1),
     env.DB.prepare(SQL.countCreated).bind(tenantId, id, eventId),
   ]);
   relay(env, ctx, eventId, payload);

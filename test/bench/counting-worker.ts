@@ -18,6 +18,17 @@ export function instrument(handler: FetchHandler): ExportedHandler<Env> {
     outbound.fetches++;
     return realFetch(input, init);
   };
+  // One counting binding per real one, as the runtime gives an isolate's requests the same binding objects:
+  // what the Worker keeps per database (prepared statements, the activity aggregate) lives as it would.
+  const envs = new WeakMap<D1Database, Env>();
+  const countedEnv = (env: Env): Env => {
+    let counted = envs.get(env.DB);
+    if (!counted) {
+      counted = { ...env, DB: countingD1(env.DB, () => (answering ? during : after)), TENANTS: countingKv(env.TENANTS, kv) };
+      envs.set(env.DB, counted);
+    }
+    return counted;
+  };
   return {
     async fetch(request, env, ctx) {
       if (new URL(request.url).pathname === "/__bench/counts") {
@@ -28,7 +39,7 @@ export function instrument(handler: FetchHandler): ExportedHandler<Env> {
         outbound.fetches = 0;
         return new Response(body, { headers: { "content-type": "application/json" } });
       }
-      const counted = { ...env, DB: countingD1(env.DB, () => (answering ? during : after)), TENANTS: countingKv(env.TENANTS, kv) };
+      const counted = countedEnv(env);
       answering = true;
       try {
         return await handler(request, counted, ctx);

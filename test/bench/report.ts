@@ -40,12 +40,14 @@ export type BenchResults = {
   listQuery: ListQueryEvidence;
   /** Issue 11 §2: each hostile filter and PATCH body, its worst time of a few. */
   hostile: HostileTiming[];
+  /** Issue 14 §1: the statements recording the tenants' activity, over many requests of one case. */
+  activity?: { case: string; requests: number; statements: number; perRequest: number };
   totalSeconds: number;
 };
 
 export type Check = { name: string; pass: boolean; value: string; budget: string };
 
-export const BUDGET = { ratio: 0.8, filterScale: 1.2, deepPage: 3, bundleKiB: 350, entraRps: 25, hostileMs: 1_000 };
+export const BUDGET = { ratio: 0.8, filterScale: 1.2, deepPage: 3, bundleKiB: 350, entraRps: 25, hostileMs: 1_000, activityPerRequest: 1 / 50 };
 
 export type Spread = { median: number; min: number; max: number };
 export const spread = (values: number[]): Spread => {
@@ -140,6 +142,15 @@ export function evaluateBudgets(results: BenchResults): Check[] {
       budget: `< ${BUDGET.hostileMs} ms`,
     });
   }
+  if (results.activity) {
+    const a = results.activity;
+    checks.push({
+      name: `activity statements per SCIM request (issue 14 §1; ${a.requests} requests, ${a.case})`,
+      pass: a.perRequest <= BUDGET.activityPerRequest,
+      value: `${a.perRequest.toFixed(4)} (${a.statements})`,
+      budget: `<= ${BUDGET.activityPerRequest} (1 per 50)`,
+    });
+  }
   for (const c of results.cases) {
     const st = c.statements.gateway;
     const expected = statementBudget(c.id);
@@ -204,7 +215,7 @@ ${checkTable(checks)}
 - Bundle: ${results.bundle.totalKiB} KiB, **${results.bundle.gzipKiB} KiB gzip** (\`wrangler deploy --dry-run\`).
 - workerd resident memory (the Worker plus Miniflare's local D1/KV/Queue simulators in the same process): gateway ${m.gateway.atStartMiB.toFixed(0)} MiB at start, peak ${m.gateway.peakDuringLoadMiB.toFixed(0)} MiB during the load (high-water ${m.gateway.highWaterMiB.toFixed(0)} MiB, seeding included); baseline ${m.baseline.atStartMiB.toFixed(0)} / ${m.baseline.peakDuringLoadMiB.toFixed(0)} / ${m.baseline.highWaterMiB.toFixed(0)} MiB.
 - Initial cycle (lookup, then create, per user; ${n(e2e.users)} users, 8 in flight) against the gateway: **${e2e.rps.toFixed(0)} req/s** sustained over ${e2e.seconds.toFixed(1)} s (${n(e2e.requests)} requests; statuses ${JSON.stringify(e2e.statuses)}; ${e2e.unexpected} unexpected). Driver: ${e2e.driver}.
-- Hostile input (issue 11 §2), each sent 3 times to the gateway, worst time: ${hostileLine(results.hostile)}.
+${results.activity ? `- Tenant activity (issue 14 §1): ${results.activity.statements} D1 statements for ${n(results.activity.requests)} requests (${results.activity.case}, one at a time), **${results.activity.perRequest.toFixed(4)} per request**; left out of "D1 per request" and "same SQL" above (the baseline records none).\n` : ""}- Hostile input (issue 11 §2), each sent 3 times to the gateway, worst time: ${hostileLine(results.hostile)}.
 - Seeding: ${Object.entries(results.seedSeconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")}. Whole run ${results.totalSeconds.toFixed(0)} s.
 
 ## GET /Users paging at ${n(sizes.main)} users (D1 alone, median of 5, ms)

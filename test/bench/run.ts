@@ -17,7 +17,7 @@ import { runLoad, type LoadResult } from "./load.ts";
 import { evaluateBudgets, writeResults, type BenchResults, type CaseResult } from "./report.ts";
 import { listQueryEvidence } from "./list-query.ts";
 import { benchTenantId, CREATED_SERIES, mobile, userId } from "./seed.ts";
-import { countStatements, sameSql } from "./statements.ts";
+import { countActivity, countStatements, sameSql } from "./statements.ts";
 import { buildBundle, residentMiB, ROOT, sampleRss, startSide, stopSide, type Side } from "./workers.ts";
 import { baselineWorld, DeletePools, gatewayWorld, prepareStorage, seedWorld, TENANT, tenantTokens, templateUser } from "./world.ts";
 
@@ -89,6 +89,11 @@ async function main(): Promise<void> {
       statements[benchCase.id] = { gateway: g, baseline: b, sameSql: sameSql(g.sql, b.sql) };
     }
 
+    // Issue 14 §1: the tenant's activity writes, averaged over many lookups (a probe-only run uses probes).
+    const activityCase = cases.find((c) => c.id === "filter") ?? cases[0];
+    const activity = activityCase ? { case: activityCase.title, ...(await countActivity(gateway, worlds.gateway, activityCase)) } : undefined;
+    if (activity) log(`activity: ${activity.statements} statements for ${activity.requests} requests (${activity.case}), ${activity.perRequest.toFixed(4)} per request`);
+
     const runs = new Map<string, { gateway: LoadResult[]; baseline: LoadResult[] }>(cases.map((c) => [c.id, { gateway: [], baseline: [] }]));
     const samplers = { gateway: sampleRss(gateway.workerdPid), baseline: sampleRss(baseline.workerdPid) };
     for (let round = 0; round < rounds; round++) {
@@ -146,6 +151,7 @@ async function main(): Promise<void> {
         statements: statements[c.id] as CaseResult["statements"],
       })),
       memory,
+      ...(activity ? { activity } : {}),
       listQuery,
       hostile,
       workerLogLines: { gateway: gateway.logLines.count, baseline: baseline.logLines.count },

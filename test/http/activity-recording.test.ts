@@ -110,6 +110,16 @@ describe("recording a tenant's activity", () => {
     expect(JSON.stringify(activity)).not.toMatch(/447700900123|ann\.lee@/);
   });
 
+  it("keeps a hostile displayName's terminal escapes and bidi overrides written out, never as the characters themselves", async () => {
+    const g = await gateway();
+    const sent = "Ann\u001b[2J\u001b]0;owned\u0007 Man\u202eager\u0000";
+    const refused = await g.send("POST", "/Users", entraUser("11234567890", { displayName: sent }));
+    expect(refused.status, refused.text).toBe(400);
+    const [refusal] = (await g.activity()).refusals;
+    expect(refusal?.sent).toBe("Ann\\u001b[2J\\u001b]0;owned\\u0007 Man\\u202eager\\u0000");
+    expect(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202e]/.test(`${refusal?.sent}${refusal?.detail}`)).toBe(false);
+  });
+
   it("keeps only the newest 50 refusals of a tenant", async () => {
     const g = await gateway();
     for (let i = 0; i < 120; i++) {

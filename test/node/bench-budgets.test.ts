@@ -8,7 +8,7 @@ const run = (rps: number, p50: number): LoadResult => ({
   requests: rps * 4, seconds: 4, rps, p50, p99: p50 * 3, statuses: { "200": rps * 4 }, unexpected: 0, errors: 0, workerdCpuMs: 1, nodeCpuMs: 0.1,
 });
 
-const counts = { statements: 1, single: 1, batches: 0, afterStatements: 0, kvGets: 0, fetches: 0, sql: [], statuses: [] };
+const counts = { statements: 1, single: 1, batches: 0, afterStatements: 0, activityStatements: 0, kvGets: 0, fetches: 0, sql: [], statuses: [] };
 
 function benchCase(id: string, kind: CaseResult["kind"], gateway: [number, number][], baseline: [number, number][]): CaseResult {
   return {
@@ -35,6 +35,13 @@ const check = (all: ReturnType<typeof evaluateBudgets>, name: string) => all.fin
 const steady = (p50: number): [number, number][] => Array.from({ length: 5 }, () => [500, p50]);
 
 describe("bench budgets", () => {
+  it("holds the tenant activity's statements to one per 50 SCIM requests (issue 14 §1)", () => {
+    const withActivity = (statements: number) => ({ ...results([]), activity: { case: "filter", requests: 300, statements, perRequest: statements / 300 } });
+    expect(check(evaluateBudgets(withActivity(3)), "activity statements per SCIM request")).toMatchObject({ pass: true, value: "0.0100 (3)" });
+    expect(check(evaluateBudgets(withActivity(7)), "activity statements per SCIM request")).toMatchObject({ pass: false, value: "0.0233 (7)" });
+  });
+
+
   it("takes the throughput ratio per round, so a round where both sides slowed down does not count against it", () => {
     // Round 3: the machine was busy for both sides; the gateway is 0.9x of its baseline in every round.
     const gateway: [number, number][] = [[450, 2], [450, 2], [90, 9], [450, 2], [450, 2]];

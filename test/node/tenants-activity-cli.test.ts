@@ -132,6 +132,24 @@ describe("tenants doctor", () => {
   });
 });
 
+describe("what a hostile tenant sent, on the account manager's terminal", () => {
+  it("prints control characters and bidi overrides as escapes in activity and doctor, whatever the database holds", async () => {
+    const cli = harness();
+    const sent = "Ann\u001b]0;owned\u0007\u001b[2J Man\u202eager";
+    cli.d1.insert("tenant_activity_counts", { tenant_id: TENANT, bucket: "2026-11-28T14", kind: "create", outcome: "invalidValue", count: 1, last_at: "2026-11-28T14:20:00.000Z" });
+    cli.d1.insert("tenant_refusals", {
+      tenant_id: TENANT, request_id: "req-1", at: "2026-11-28T14:20:00.000Z", kind: "create", status: 400, scim_type: "invalidValue",
+      reason: "unknown_manager", detail: "displayName does not name a TeleMessage company manager \u001b[31m", sent,
+    });
+    expect(await cli.run("activity", TENANT)).toBe(EXIT_OK);
+    await cli.run("doctor", TENANT);
+    const text = cli.stdout();
+    expect(text).toContain("[sent 'Ann\\u001b]0;owned\\u0007\\u001b[2J Man\\u202eager'] displayName does not name a TeleMessage company manager \\u001b[31m");
+    expect(text).toContain("unknown manager 'Ann\\u001b]0;owned");
+    expect(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202e]/.test(text)).toBe(false);
+  });
+});
+
 describe("tenants list with activity", () => {
   it("adds when each tenant was last seen and its errors in the last 24 h", async () => {
     const cli = harness();

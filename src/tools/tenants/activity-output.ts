@@ -1,5 +1,6 @@
 // How `npm run tenants -- activity` and `doctor` show a tenant's provisioning to a person. Pure: strings in,
 // strings out; --json prints the TenantActivity and the findings themselves.
+import { escapeUnprintable } from "../../activity/classify.ts";
 import { describeDuration, WHO_LABELS } from "../../activity/doctor.ts";
 import type { Finding, TenantActivity } from "../../activity/read-model.ts";
 import { ROUTE_KINDS, SUCCESS } from "../../activity/vocabulary.ts";
@@ -66,7 +67,8 @@ function refusalTable(activity: TenantActivity): string[] {
     r.requestId,
     r.kind,
     `${r.status}${r.scimType ? ` ${r.scimType}` : ""}`,
-    `${r.sent !== null ? `[sent '${r.sent}'] ` : ""}${r.detail.length > MAX_DETAIL_SHOWN ? `${r.detail.slice(0, MAX_DETAIL_SHOWN - 1)}…` : r.detail}`,
+    // What a tenant sent is printed with its control characters escaped, whatever the database holds.
+    escapeUnprintable(`${r.sent !== null ? `[sent '${r.sent}'] ` : ""}${r.detail.length > MAX_DETAIL_SHOWN ? `${r.detail.slice(0, MAX_DETAIL_SHOWN - 1)}…` : r.detail}`),
   ]);
   return [`Last ${rows.length === 1 ? "refusal" : `${rows.length} refusals`}, newest first (what Entra's provisioning log showed; --json for the whole detail):`, formatTable([["TIME (UTC)", "REQUEST ID", "KIND", "ANSWER", "DETAIL"], ...rows])];
 }
@@ -75,7 +77,7 @@ export function renderFindings(tenantId: string, findings: Finding[], target: Wr
   const lines = [`Tenant ${tenantId}, from ${describeD1(target)} and the allow-list:`];
   for (const finding of findings) {
     const who = finding.who ? `${WHO_LABELS[finding.who]} must act` : "nothing to do";
-    lines.push(`  ${finding.severity === "ok" ? "OK" : finding.severity.toUpperCase()} (${who}): ${finding.message}`);
+    lines.push(`  ${finding.severity === "ok" ? "OK" : finding.severity.toUpperCase()} (${who}): ${escapeUnprintable(finding.message)}`);
   }
   return `${lines.join("\n")}\n`;
 }
