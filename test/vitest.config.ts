@@ -77,7 +77,7 @@ export default defineConfig(async () => ({
           environment: "node",
           include: ["test/browser/**/*.test.ts"],
           testTimeout: 60_000,
-          hookTimeout: 180_000,
+          hookTimeout: 240_000,
         },
       },
     ],

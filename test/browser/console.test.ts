@@ -38,7 +38,7 @@ describe.skipIf(!chromiumFound())(`the console in Chromium (${CHROMIUM_PATH}) ag
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ["--no-sandbox"] });
     // No JavaScript at all: the console must work without it.
     page = await browser.newPage({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
-  }, 180_000);
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();

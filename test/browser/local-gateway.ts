@@ -13,7 +13,7 @@ export type LocalGateway = { scimOrigin: string; consoleUrl: string; output: () 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const chromiumFound = (): boolean => existsSync(CHROMIUM_PATH);
 
-const READY_TIMEOUT_MS = 120_000;
+const READY_TIMEOUT_MS = 180_000;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
