@@ -24,37 +24,30 @@ const templates = oncePer((db: Db) => {
   // a column added later cannot silently shift the values.
   const conditionalInsert = (guard: SQL) =>
     template(db.$client, db.insert(changeEvents).select(db.select(placeholders).from(users).where(guard).limit(1) as never), EVENT_COLUMNS);
+  // One user's settled events, narrowed by `guard`.
+  const pruneSettled = (guard: SQL) =>
+    template(
+      db.$client,
+      db
+        .delete(changeEvents)
+        .where(
+          and(
+            eq(changeEvents.tenantId, sql.placeholder("tenantId")),
+            eq(changeEvents.userId, sql.placeholder("userId")),
+            inArray(changeEvents.state, SETTLED),
+            guard,
+          ),
+        ),
+    );
   const tenantAndUser = sql`${users.tenantId} = ${sql.placeholder("guardTenantId")} AND ${users.id} = ${sql.placeholder("guardUserId")}`;
   return {
     ifWritten: conditionalInsert(sql`${tenantAndUser} AND ${users.lastEventId} = ${sql.placeholder("guardEventId")}`),
     ifAtVersion: conditionalInsert(sql`${tenantAndUser} AND ${users.version} = ${sql.placeholder("guardVersion")}`),
-    // The index of a user's events (tenant_id, user_id, version) serves it. The guard lets a deletion's batch
-    // prune only once its DELETE has applied.
-    pruneUserSettled: template(
-      db.$client,
-      db
-        .delete(changeEvents)
-        .where(
-          and(
-            eq(changeEvents.tenantId, sql.placeholder("tenantId")),
-            eq(changeEvents.userId, sql.placeholder("userId")),
-            lte(changeEvents.version, sql.placeholder("uptoVersion")),
-            inArray(changeEvents.state, SETTLED),
-          ),
-        ),
-    ),
-    pruneGoneUserSettled: template(
-      db.$client,
-      db
-        .delete(changeEvents)
-        .where(
-          and(
-            eq(changeEvents.tenantId, sql.placeholder("tenantId")),
-            eq(changeEvents.userId, sql.placeholder("userId")),
-            inArray(changeEvents.state, SETTLED),
-            sql`NOT EXISTS (SELECT 1 FROM ${users} WHERE ${users.tenantId} = ${sql.placeholder("tenantId")} AND ${users.id} = ${sql.placeholder("userId")})`,
-          ),
-        ),
+    // The index of a user's events (tenant_id, user_id, version) serves both. The guard lets a deletion's
+    // batch prune only once its DELETE has applied.
+    pruneUserSettled: pruneSettled(lte(changeEvents.version, sql.placeholder("uptoVersion"))),
+    pruneGoneUserSettled: pruneSettled(
+      sql`NOT EXISTS (SELECT 1 FROM ${users} WHERE ${users.tenantId} = ${sql.placeholder("tenantId")} AND ${users.id} = ${sql.placeholder("userId")})`,
     ),
     markOneEnqueued: template(
       db.$client,

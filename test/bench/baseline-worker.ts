@@ -27,7 +27,7 @@ export const SQL = {
   insertEventIfAtVersion: `insert into "change_events" (${EVENT_COLUMNS}) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from "users" where "users"."tenant_id" = ? AND "users"."id" = ? AND "users"."version" = ? limit ?`,
   deleteUser: 'delete from "users" where ("users"."tenant_id" = ? and "users"."id" = ? and "users"."version" = ?)',
   pruneUserSettled:
-    'delete from "change_events" where ("change_events"."tenant_id" = ? and "change_events"."user_id" = ? and "change_events"."version" <= ? and "change_events"."state" in (?, ?))',
+    'delete from "change_events" where ("change_events"."tenant_id" = ? and "change_events"."user_id" = ? and "change_events"."state" in (?, ?) and "change_events"."version" <= ?)',
   pruneGoneUserSettled:
     'delete from "change_events" where ("change_events"."tenant_id" = ? and "change_events"."user_id" = ? and "change_events"."state" in (?, ?) and NOT EXISTS (SELECT 1 FROM "users" WHERE "users"."tenant_id" = ? AND "users"."id" = ?))',
   markEnqueued:
