@@ -106,6 +106,14 @@ describe("tenants: a write to production", () => {
     expect((await cli.stored())?.enabled).toBe(false);
   });
 
+  it("asks nothing at all with --yes, not even the switch to secret-token-only, and keeps the auth mode", async () => {
+    const cli = tenantsHarness(true);
+    expect(await cli.run("issue-token", TENANT, ...PRODUCTION, "--yes")).toBe(EXIT_OK);
+    expect(cli.questions).toEqual([]);
+    expect((await cli.stored())?.secretTokenSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await cli.stored())?.authMode).toBeUndefined();
+  });
+
   it("issues the very token whose hash the question showed", async () => {
     const cli = tenantsHarness(true);
     expect(await cli.run("issue-token", TENANT, "--force", "--auth", "both", ...PRODUCTION)).toBe(EXIT_OK);

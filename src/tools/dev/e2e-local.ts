@@ -1,8 +1,11 @@
 // The end-to-end check CI runs (node src/tools/dev/e2e-local.ts): the real gateway under `wrangler dev` on a
 // free port and a throwaway state directory (never .wrangler/state), tenants approved through the
 // allow-list commands, /health awaited, then a small Entra sync-cycle simulation against it and, with
-// --apps n, a second one with one Entra app per manager on their own Tenant URLs. Exits 0 only if the
-// gateway came up and no simulation saw anything unexpected. Stops the gateway in every case.
+// --apps n, a second one with one Entra app per manager on their own Tenant URLs. Then issue 14's proof:
+// `npm run entra-sim -- --manager "Ann Manger"` against a tenant whose registered manager is "Ann Manager",
+// and `npm run tenants -- doctor` on the same local state must name the misspelling and the registered
+// name. Exits 0 only if the gateway came up, no simulation saw anything unexpected and the doctor named
+// it. Stops the gateway in every case.
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -22,6 +25,9 @@ import { managersOf } from "../../tenants/managers.ts";
 
 const TENANT_ID = "c1c1c1c1-0000-4000-8000-00000000e2e0";
 const APPS_TENANT_ID = "c1c1c1c1-0000-4000-8000-00000000e2e1";
+const MISSPELT_TENANT_ID = "c1c1c1c1-0000-4000-8000-00000000e2e2";
+/** What the doctor must say after entra-sim sent "Ann Manger" to a tenant that registered "Ann Manager". */
+const MISSPELT_FINDING = /PROBLEM \(Entra admin must act\): \d+ refusals? in the last 24 h, all unknown manager 'Ann Manger': the app's displayName constant is misspelled; registered: Ann Manager/;
 const MANAGERS = ["Ann Manager", "Bob Boss"];
 const APP_MANAGERS = ["Ann Manager", "Bob Boss", "Cy Chief", "Di Director"];
 const HEALTH_TIMEOUT_MS = 90_000;
@@ -82,6 +88,7 @@ try {
   const apps = appCount
     ? await addTenant(commands, APPS_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, one app per manager", managers: APP_MANAGERS.slice(0, appCount) })
     : undefined;
+  await addTenant({ store, now: () => new Date() }, MISSPELT_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, misspelt manager", managers: ["Ann Manager"] });
   say(`migrated D1 and approved tenant ${TENANT_ID}${apps ? ` and ${APPS_TENANT_ID} (${appCount} managers)` : ""} in ${state}`);
 
   const log = createWriteStream(devLog);
@@ -142,6 +149,21 @@ try {
     );
     process.stdout.write(formatSummary(appSummary));
     if (!appSummary.ok) exitCode = 1;
+  }
+
+  // Issue 14: the commands as an account manager runs them. One cycle of 60 users is over 100 requests,
+  // so the isolate writes the activity by count while the gateway runs (its first request at once).
+  const sim = spawnSync(
+    process.execPath,
+    ["src/tools/entra-sim/main.ts", "--base-url", `${origin}/scim/v2`, "--tenant", MISSPELT_TENANT_ID, "--manager", "Ann Manger", "--users", "60", "--cycles", "1", "--seed", "3"],
+    { env, encoding: "utf8" },
+  );
+  say(`entra-sim with displayName "Ann Manger": exit ${sim.status} (refusals expected), ${sim.stdout.split("\n").find((l) => /statuses/i.test(l))?.trim() ?? ""}`);
+  const doctor = spawnSync(process.execPath, ["src/tools/tenants/main.ts", "doctor", MISSPELT_TENANT_ID, "--persist-to", state], { env, encoding: "utf8" });
+  process.stdout.write(`npm run tenants -- doctor ${MISSPELT_TENANT_ID}:\n${doctor.stdout}`);
+  if (doctor.status !== 1 || !MISSPELT_FINDING.test(doctor.stdout)) {
+    say(`FAILED: tenants doctor did not name the misspelt manager (exit ${doctor.status}):\n${doctor.stdout}${doctor.stderr}`);
+    exitCode = 1;
   }
 } catch (error) {
   say(`FAILED: ${error instanceof Error ? error.message : String(error)}`);

@@ -325,9 +325,9 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
       }
       case "issue-token": {
         let authMode = values.auth !== undefined ? authModeOf(values.auth) : undefined;
-        // Without --auth, a person is offered the switch to secret-token (a script is told how, in the
-        // output). Asked before the token is made, so the answer and the token are one write.
-        if (authMode === undefined && !json) {
+        // Without --auth, a person is offered the switch to secret-token (a script, --json or --yes, is told
+        // how in the output). Asked before the token is made, so the answer and the token are one write.
+        if (authMode === undefined && !json && values.yes !== true) {
           const found = await showTenant(deps, tenant);
           // Only when the token will be issued: not over an existing one without --force, nor into a record
           // this version cannot write back (issueToken refuses both and says why).
