@@ -88,7 +88,7 @@ try {
   const apps = appCount
     ? await addTenant(commands, APPS_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, one app per manager", managers: APP_MANAGERS.slice(0, appCount) })
     : undefined;
-  await addTenant({ store, now: () => new Date() }, MISSPELT_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, misspelt manager", managers: ["Ann Manager"] });
+  await addTenant(commands, MISSPELT_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, misspelt manager", managers: ["Ann Manager"] });
   say(`migrated D1 and approved tenant ${TENANT_ID}${apps ? ` and ${APPS_TENANT_ID} (${appCount} managers)` : ""} in ${state}`);
 
   const log = createWriteStream(devLog);
