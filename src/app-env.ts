@@ -28,6 +28,8 @@ export type AppEnv = {
     scimType: string;
     /** Set when the tenant's rate limit refused the request; logged. */
     rateLimited: boolean;
+    /** The rate-limit binding failed, so the request went through unlimited (tenant-rate-limit.ts). */
+    rateLimiterUnavailable: boolean;
     /** Set by onError for storage failures: the SQLite error class only, never its message. */
     storageError: string;
     /** Set by a write: the user it touched and the change event it recorded; logged, for tracing. */

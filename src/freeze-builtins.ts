@@ -7,13 +7,15 @@
 // those prototypes, with one exception below. A write then fails (a TypeError in strict code) instead of
 // landing. The whole test suite runs this way (test/support/freeze-builtins.ts).
 //
-// Object.prototype is made non-extensible, not frozen. Freezing it makes its properties read-only for every
-// object that inherits them, so `target[key] = value` with the key "toString", "valueOf" or "constructor"
-// throws in strict code (the "override mistake" of ES5). Measured: zod's looseObject builds its output that
-// way, so a User carrying an attribute named "toString" became a TypeError, a 500. Non-extensible, it takes no
-// new property (a "polluted" flag on every object), and its functions are frozen all the same; replacing one
-// of its methods outright needs a path through "__proto__" or "constructor", which patch-names.ts refuses.
-//
+// Object.prototype is sealed, not frozen. Freezing it makes its properties read-only for every object that
+// inherits them, so `target[key] = value` with the key "toString", "valueOf" or "constructor" throws in strict
+// code (the "override mistake" of ES5). Measured: zod's looseObject builds its output that way, so a User
+// carrying an attribute named "toString" became a TypeError, a 500. Sealed, it takes no new property (a
+// "polluted" flag on every object) and loses none: a second attack deleted Object.prototype.hasOwnProperty
+// through a merely non-extensible Object.prototype, after which no tenant's fresh token verified. Its
+// functions are frozen all the same; replacing one outright needs a path through "__proto__" or
+// "constructor", which patch-names.ts refuses.
+
 // Frozen too: everything a chain of property reads reaches from those prototypes (the constructors' static
 // functions such as Object.keys and Array.isArray, the objects they hold, their prototypes), walked once.
 // scim-patch walks a path with `node[segment]`, so `constructor.keys` from any JSON value is Object.keys: left
@@ -32,7 +34,7 @@ freezeReachable([Object.prototype, ...FROZEN_PROTOTYPES]);
 
 /**
  * Freezes every object and function reachable from `roots` through own properties (values, getters, setters)
- * and prototypes, except Object.prototype, which is made non-extensible only (see above). Iterative, with a
+ * and prototypes, except Object.prototype, which is sealed only (see above). Iterative, with a
  * visited set: the graph of built-ins has cycles (Object.prototype.constructor.prototype).
  */
 function freezeReachable(roots: readonly object[]): void {
@@ -50,7 +52,7 @@ function freezeReachable(roots: readonly object[]): void {
     }
     const prototype = Object.getPrototypeOf(node) as object | null;
     if (prototype) stack.push(prototype);
-    if (node === Object.prototype) Object.preventExtensions(node);
+    if (node === Object.prototype) Object.seal(node);
     else Object.freeze(node);
   }
 }

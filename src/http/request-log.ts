@@ -9,6 +9,7 @@ import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
 import type { AppEnv } from "../app-env.ts";
 import type { Deps } from "../deps.ts";
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from "../scim/uris.ts";
 
 /** The line is written through the Worker's log (src/log.ts: a 4xx is filed as a warning, a 5xx as an error). */
 export const requestLog = (deps: Pick<Deps, "now" | "log">) =>
@@ -29,6 +30,7 @@ export const requestLog = (deps: Pick<Deps, "now" | "log">) =>
         authFailure: c.get("authFailure"),
         storageError: c.get("storageError"),
         rateLimited: c.get("rateLimited"),
+        rateLimiterUnavailable: c.get("rateLimiterUnavailable"),
         userId: c.get("userId"),
         eventId: c.get("eventId"),
         ...c.get("notes"),
@@ -38,20 +40,25 @@ export const requestLog = (deps: Pick<Deps, "now" | "log">) =>
 
 /** At most this many dropped names are logged, each at most this long; the rest are counted. */
 const MAX_LOGGED_NAMES = 10;
-/** A name holding this many digits could carry a phone number, however they are grouped: never logged. */
-const MAX_DIGITS_IN_NAME = 5;
 const MAX_NAME_LENGTH = 64;
 /**
- * An attribute name as RFC 7643 §2.1 spells one (ATTRNAME, sub-attributes after dots, a URN before a colon).
- * Names are the tenant's text: one that is not shaped like that, or that holds five digits or more (they could
- * be part of a phone number, however grouped), is logged as "(other)".
+ * A dropped name is the tenant's own text, so only a name shaped like a plain attribute name (RFC 7643 §2.1
+ * ATTRNAME, at most one sub-attribute after a dot), after a schema URN this gateway knows, is logged; any
+ * other is "(other)". No digit at all: a number cut into pieces of four, one piece per name, came through a
+ * per-name digit count whole (a second attack on H9). At most one dot: "ann.lee.contoso.example" is an e-mail
+ * address with its "@" written as a dot.
  */
-const LOGGABLE_NAME = /^[A-Za-z$][\w$.:-]*$/;
+const PLAIN_NAME = /^[A-Za-z$][A-Za-z$_-]*(?:\.[A-Za-z$][A-Za-z$_-]*)?$/;
+const KNOWN_URNS = [`${USER_SCHEMA}:`, `${ENTERPRISE_USER_SCHEMA}:`];
+
+function loggable(name: string): boolean {
+  if (KNOWN_URNS.includes(`${name}:`)) return true; // a whole extension
+  const urn = KNOWN_URNS.find((prefix) => name.startsWith(prefix));
+  return name.length <= MAX_NAME_LENGTH + (urn?.length ?? 0) && PLAIN_NAME.test(urn === undefined ? name : name.slice(urn.length));
+}
 
 export function droppedFields(names: string[] | undefined): { droppedAttributes?: string[]; droppedAttributeCount?: number } {
   if (!names?.length) return {};
-  // Digits are counted wherever they are: a run limit let "tel.4477.0090.0123" (a number split by dots) through.
-  const loggable = (name: string) => name.length <= MAX_NAME_LENGTH && LOGGABLE_NAME.test(name) && (name.match(/\d/g)?.length ?? 0) < MAX_DIGITS_IN_NAME;
   return {
     droppedAttributes: names.slice(0, MAX_LOGGED_NAMES).map((name) => (loggable(name) ? name : "(other)")),
     droppedAttributeCount: names.length,

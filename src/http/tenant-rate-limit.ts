@@ -26,8 +26,11 @@ const MAX_TRACKED_TENANTS = 10_000;
 
 export type TenantRateLimitOptions = { requestsPerLease?: number };
 
-/** `buying`: the one binding call in flight for the tenant; requests that find no lease left wait for it. */
-type Lease = { remaining: number; refusedUntil: number; buying?: Promise<void> };
+/**
+ * `buying`: the one binding call in flight for the tenant; requests that find no lease left wait for it.
+ * `unavailable`: the last call failed, so the lease in hand was granted without the binding's answer.
+ */
+type Lease = { remaining: number; refusedUntil: number; buying?: Promise<void>; unavailable?: boolean };
 
 export function tenantRateLimit(deps: Pick<Deps, "now">, options: TenantRateLimitOptions = {}) {
   const now = () => deps.now().getTime();
@@ -37,8 +40,16 @@ export function tenantRateLimit(deps: Pick<Deps, "now">, options: TenantRateLimi
   const buyLease = async (binding: RateLimit, tenantId: string, lease: Lease): Promise<void> => {
     try {
       const { success } = await binding.limit({ key: tenantId });
+      lease.unavailable = false;
       if (success) lease.remaining += requestsPerLease;
       else lease.refusedUntil = now() + REFUSAL_MEMORY_MS;
+    } catch {
+      // The limiter is ours, not the tenant's: when its binding fails, the tenant's requests go through (one
+      // lease at a time, so it is asked again soon) and each says so in its log line. Failing closed would
+      // turn an outage of a safeguard into every tenant's outage (before, every request waiting on the failed
+      // call answered 500).
+      lease.unavailable = true;
+      lease.remaining += requestsPerLease;
     } finally {
       lease.buying = undefined;
     }
@@ -68,6 +79,7 @@ export function tenantRateLimit(deps: Pick<Deps, "now">, options: TenantRateLimi
       await lease.buying;
     }
     lease.remaining--;
+    if (lease.unavailable) c.set("rateLimiterUnavailable", true);
     await next();
   });
 }

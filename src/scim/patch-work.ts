@@ -6,20 +6,44 @@
 // every tenant it serves, for 19 s with a 31.5 KB body, and 4,000 x 4,000 would have exhausted its memory.
 //
 // So each operation is charged, before it runs, (1 + the longest array in the document as it stands) x
-// (1 + the keys and array items in its value, at any depth), and a request may spend WORK_BUDGET in all. An
+// (1 + the keys, array items and 64-character slices of strings in its value, at any depth), and a request may
+// spend WORK_BUDGET in all. A second attack showed two things that product misses, so the document itself is
+// bounded too (DOCUMENT_BUDGET, measured before every operation but the first): a path through nested arrays
+// reaches every item of every array on it, and a replace puts the SAME value into each, which the next
+// operation's copy multiplies (19 operations in 1.3 KB built 2^19 objects and held the isolate 4.3 s); and a
+// string was weightless (a 40,000-character value put into 4,000 items made a 160-million-character user). An
 // Entra PATCH (a handful of operations on a user with one or two e-mails) spends about a hundred; a disable
 // ("active" = false, a value without keys or items) stays cheap whatever the document holds, so a leaver is
 // never refused by this rule.
 export const WORK_BUDGET = 20_000;
 
-/** Keys and array items in a JSON value, at any depth; walked without recursion. */
+/** A document a request may build: in the units of weightOf, counted per place a shared value appears. */
+export const DOCUMENT_BUDGET = 65_536;
+
+/** Each 64 characters of a string weigh one unit: scim-patch copies strings into every item like keys. */
+const CHARACTERS_PER_UNIT = 64;
+
+/** Keys, array items and 64-character slices of strings in a JSON value, at any depth; walked without recursion. */
 export function weightOf(value: unknown): number {
+  return shapeOf(value, Number.POSITIVE_INFINITY).weight;
+}
+
+/**
+ * The weight of a JSON document (as weightOf, each place a shared value appears counted again: that is what
+ * the next copy allocates) and its longest array, at any depth; walked without recursion, and stopped as soon
+ * as the weight passes `limit`, so measuring a document that grew out of bounds costs no more than the bound.
+ */
+export function shapeOf(document: unknown, limit = DOCUMENT_BUDGET): { weight: number; longestArray: number } {
   let weight = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
+  let longest = 0;
+  const stack: unknown[] = [document];
+  while (stack.length > 0 && weight <= limit) {
     const node = stack.pop();
-    if (Array.isArray(node)) {
+    if (typeof node === "string") {
+      weight += Math.floor(node.length / CHARACTERS_PER_UNIT);
+    } else if (Array.isArray(node)) {
       weight += node.length;
+      longest = Math.max(longest, node.length);
       for (const item of node) stack.push(item);
     } else if (typeof node === "object" && node !== null) {
       for (const child of Object.values(node)) {
@@ -28,24 +52,8 @@ export function weightOf(value: unknown): number {
       }
     }
   }
-  return weight;
+  return { weight, longestArray: longest };
 }
 
-/** The length of the longest array in a JSON document, at any depth; walked without recursion. */
-export function longestArray(document: unknown): number {
-  let longest = 0;
-  const stack: unknown[] = [document];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (Array.isArray(node)) {
-      longest = Math.max(longest, node.length);
-      for (const item of node) stack.push(item);
-    } else if (typeof node === "object" && node !== null) {
-      for (const child of Object.values(node)) stack.push(child);
-    }
-  }
-  return longest;
-}
-
-/** What one operation with `value` costs on `document`. */
-export const operationWork = (document: unknown, value: unknown): number => (1 + longestArray(document)) * (1 + weightOf(value));
+/** What one operation with `value` costs on a document whose longest array is `longestArray`. */
+export const operationWork = (longestArray: number, value: unknown): number => (1 + longestArray) * (1 + weightOf(value));

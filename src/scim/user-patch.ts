@@ -10,7 +10,7 @@ import { InvalidScimPatchOp, InvalidScimRemoveValue, NoTarget, ScimError as Patc
 import type { ScimPatchOperation, ScimResource } from "scim-patch";
 import { invalidPath, invalidSyntax, invalidValue, mutability, noTarget, tooMany } from "./scim-error.ts";
 import { keysOf, pathProblem, valueKeyProblem } from "./patch-names.ts";
-import { operationWork, WORK_BUDGET } from "./patch-work.ts";
+import { DOCUMENT_BUDGET, operationWork, shapeOf, WORK_BUDGET } from "./patch-work.ts";
 import { ENTERPRISE_USER_SCHEMA, PATCH_OP_SCHEMA, USER_SCHEMA } from "./uris.ts";
 import {
   ADDRESS_FIELDS,
@@ -26,7 +26,8 @@ import {
 export const MAX_PATCH_OPERATIONS = 100;
 
 type OpName = "add" | "replace" | "remove";
-type Operation = { op: OpName; path: string; value?: unknown };
+/** `wholeSchema`: the path is a schema URN, removed whole by us (scim-patch would misread the URN). */
+type Operation = { op: OpName; path: string; value?: unknown; wholeSchema?: true };
 /** Where a path came from: the operation's `path`, or a key of a path-less `value` (RFC 7644 §3.5.2.1). */
 type PathSource = "path" | "value";
 
@@ -40,9 +41,12 @@ export function applyUserPatch(resource: Record<string, unknown>, body: unknown)
   let current = JSON.parse(JSON.stringify(resource)) as Record<string, unknown>;
   let work = 0;
   rawOperations.forEach((raw, index) => {
+    const shape = shapeOf(current);
+    // The stored user is never refused for its own size (a leaver always leaves); what this PATCH built is.
+    if (index > 0) checkDocument(shape.weight, index - 1);
     // Charged before anything of the operation runs (patch-work.ts): its remove-by-value and scim-patch's
     // own work both grow with the document's arrays times what the value holds.
-    work += operationWork(current, isPlainObject(raw) ? member(raw, "value") : undefined);
+    work += operationWork(shape.longestArray, isPlainObject(raw) ? member(raw, "value") : undefined);
     if (work > WORK_BUDGET) {
       throw tooMany(
         `Operations[${index}]: this PATCH asks for more work than one request may take (its values, times the values already in the user's lists). Send the change in smaller PATCH requests.`,
@@ -52,12 +56,20 @@ export function applyUserPatch(resource: Record<string, unknown>, body: unknown)
       current = applyOperation(current, operation, index);
     }
   });
+  if (rawOperations.length > 1) checkDocument(shapeOf(current).weight, rawOperations.length - 1);
   // Removing the last enterprise attribute leaves `{}` behind; an empty extension is an unassigned one.
   const extension = current[ENTERPRISE_USER_SCHEMA];
   if (isPlainObject(extension) && Object.keys(extension).length === 0 && !isSameResource(extension, resource[ENTERPRISE_USER_SCHEMA])) {
     delete current[ENTERPRISE_USER_SCHEMA];
   }
   return current;
+}
+
+function checkDocument(weight: number, index: number): void {
+  if (weight <= DOCUMENT_BUDGET) return;
+  throw tooMany(
+    `Operations[${index}]: after this operation the user holds more values than one PATCH may build (nested lists that repeat a value into every item, or long strings copied into many items). Send the change in smaller PATCH requests.`,
+  );
 }
 
 /** Deep equality of two JSON documents, ignoring key order; an undefined member counts as absent. */
@@ -158,10 +170,9 @@ function pathOperation(
 /** A path naming a whole schema: scim-patch would misread the URN, so its attributes are addressed one by one. */
 function wholeSchemaOperation(op: OpName, schema: string, value: unknown, at: string, current: Record<string, unknown>): Operation[] {
   if (schema === USER_SCHEMA) throw invalidPath(`${at}: name an attribute of the User, not its core schema.`);
-  if (op === "remove") {
-    const extension = current[schema];
-    return isPlainObject(extension) ? Object.keys(extension).map((key) => ({ op, path: `${schema}:${key}` })) : [];
-  }
+  // Removed as one member, never as a path per stored key: stored keys are data the name rules never saw
+  // (a stored "constructor.prototype.hasOwnProperty" made scim-patch delete Object.prototype.hasOwnProperty).
+  if (op === "remove") return Object.hasOwn(current, schema) ? [{ op, path: schema, wholeSchema: true }] : [];
   if (!isPlainObject(value)) throw invalidValue(`${at}: the enterprise extension's value must be an object of its attributes.`);
   return Object.entries(value).map(([key, v]) => {
     checkPath(key, "value", at);
@@ -264,6 +275,7 @@ function readPath(resource: Record<string, unknown>, path: string): unknown {
 }
 
 function applyOperation(resource: Record<string, unknown>, operation: Operation, index: number): Record<string, unknown> {
+  if (operation.wholeSchema) return Object.fromEntries(Object.entries(resource).filter(([key]) => key !== operation.path));
   try {
     return scimPatch(resource as unknown as ScimResource, [operation as ScimPatchOperation], {
       mutateDocument: false,

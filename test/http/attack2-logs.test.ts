@@ -33,7 +33,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 describe("dropped-attribute names in the request log", () => {
   // Hole (low): the line held "droppedAttributes":["tel4477","tel0090","tel0123"], the number whole once
   // the letters are taken out.
-  it.fails("keeps a number cut into four-digit pieces, one per dropped name, out of the log line", async () => {
+  it("keeps a number cut into four-digit pieces, one per dropped name, out of the log line", async () => {
     const attacker = await connectedTenant();
     // Largest first: the cap drops (and the log names) them in this order.
     const res = await attacker.scim("POST", "/Users", entraUser("11234567890", { tel4477: "x".repeat(9_000), tel0090: "y".repeat(8_900), tel0123: "z".repeat(8_800) }));
@@ -45,7 +45,7 @@ describe("dropped-attribute names in the request log", () => {
   });
 
   // Hole (low): the line held "droppedAttributes":["ann.lee.contoso.example"].
-  it.fails("keeps an e-mail address written with dots for its @ out of the log line", async () => {
+  it("keeps an e-mail address written with dots for its @ out of the log line", async () => {
     const attacker = await connectedTenant();
     const res = await attacker.scim("POST", "/Users", entraUser("11234567890", { "ann.lee.contoso.example": "x".repeat(9_000) }));
     expect(res.status, res.text.slice(0, 200)).toBe(201);

@@ -20,7 +20,7 @@ const patchOf = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations
 describe("removing the whole enterprise extension when a stored key names a built-in", () => {
   // Hole (the first layer; measured: 400 invalidPath "(remove urn:...:User:constructor.keys): the path is not a
   // valid attribute path", and Object.keys untouched only because it is frozen).
-  it.fails("removes the extension holding a stored key 'constructor.keys' with 200, and Object.keys stays a function", async () => {
+  it("removes the extension holding a stored key 'constructor.keys' with 200, and Object.keys stays a function", async () => {
     const attacker = await connectedTenant();
     const created = await attacker.scim("POST", "/Users", entraUser("11234567890", { [ENTERPRISE]: { department: "Sales", "constructor.keys": "v" } }));
     expect(created.status, created.text).toBe(201);

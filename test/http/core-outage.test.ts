@@ -61,7 +61,7 @@ describe("a long core outage", () => {
     pipeline.core.recover();
     pipeline.clock.advance(30 * 60_000);
     await pipeline.cron();
-    expect(pipeline.queue.ready, "not before the hour is up").toHaveLength(0);
+    expect(pipeline.readyOwn(), "not before the hour is up").toHaveLength(0);
     pipeline.clock.advance(31 * 60_000);
     await pipeline.cron();
     await pipeline.drain({ concurrency: 5 });

@@ -73,7 +73,7 @@ describe("when the core misbehaves", () => {
     const [failed] = await eventRows(tenantId);
     expect(failed).toMatchObject({ state: "failed", attempts: 1, last_status: 400, last_error: expect.stringMatching(/^HTTP 400/) });
     expect(appliedVersions(pipeline)).toEqual([]);
-    expect(pipeline.queue.ready, "a permanent failure is not retried").toHaveLength(0);
+    expect(pipeline.readyOwn(), "a permanent failure is not retried").toHaveLength(0);
 
     const { results } = await redrive({ id: failed?.id });
     expect(results).toHaveLength(1);

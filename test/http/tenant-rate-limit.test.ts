@@ -78,4 +78,36 @@ describe("per-tenant rate limit", () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(6);
     expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
   });
+
+  it("lets a tenant's requests through when the binding itself fails, says so in their log lines, and asks the binding again after one lease", async () => {
+    const lines: string[] = [];
+    let failing = true;
+    let calls = 0;
+    const flaky = {
+      limit: async (options: RateLimitOptions) => {
+        calls++;
+        if (failing) throw new Error("rate limiter unavailable");
+        return env.TENANT_RATE_LIMIT_LEASES.limit(options);
+      },
+    } satisfies RateLimit;
+    const app = createApp(testDeps({ log: linesInto(lines) }), { rateLimit: { requestsPerLease: 2 } });
+    const tenantId = newTenantId();
+    await allowTenant(tenantId);
+    const token = await devToken(tenantId);
+    const get = async () => {
+      const ctx = createExecutionContext();
+      const res = await app.request(`${BASE}/Users?count=0`, { headers: { Authorization: `Bearer ${token}` } }, { ...env, TENANT_RATE_LIMIT_LEASES: flaky }, ctx);
+      await waitOnExecutionContext(ctx);
+      return res;
+    };
+    const during = await Promise.all([get(), get(), get()]);
+    expect(during.map((r) => r.status), await during[0]?.text()).toEqual([200, 200, 200]);
+    expect(calls).toBe(2); // one call per lease of two, never one per request
+    failing = false;
+    expect((await get()).status).toBe(200); // the lease bought while failing still had one request
+    expect((await get()).status).toBe(200);
+    expect(calls).toBe(3);
+    const flags = lines.map((l) => JSON.parse(l) as { rateLimiterUnavailable?: boolean }).map((l) => l.rateLimiterUnavailable === true);
+    expect(flags).toEqual([true, true, true, true, false]);
+  });
 });

@@ -151,6 +151,8 @@ export function forwardingPipeline(options: { seed?: number; outbox?: Partial<Fo
     return (typeof tenantId === "string" && !own.has(tenantId.toLowerCase()) ? strays : core).fetch(input, init);
   };
   const queue = new TestQueue(clock, random);
+  /** The queued messages of this pipeline's tenants: its cron may also have queued other files' events. */
+  const readyOwn = () => queue.ready.filter((m) => own.has(String((m.body as { tenantId?: unknown }).tenantId).toLowerCase()));
   const logs: Record<string, unknown>[] = [];
   const worker = createWorker(
     {
@@ -256,7 +258,7 @@ export function forwardingPipeline(options: { seed?: number; outbox?: Partial<Fo
     await waitOnExecutionContext(ctx);
   }
 
-  return { clock, core, strays, adopt, queue, logs, worker, env: workerEnv, scim, invoke, drain, cron };
+  return { clock, core, strays, adopt, queue, readyOwn, logs, worker, env: workerEnv, scim, invoke, drain, cron };
 }
 
 /** The outbox rows of one tenant, oldest first. */

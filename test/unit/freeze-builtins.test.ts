@@ -24,8 +24,11 @@ describe("the frozen built-ins", () => {
     }
   });
 
-  it("keep Object.prototype from growing, and freeze every function on it", () => {
+  it("keep Object.prototype from growing or losing a property, and freeze every function on it", () => {
     expect(Object.isExtensible(Object.prototype)).toBe(false);
+    expect(Object.isSealed(Object.prototype)).toBe(true);
+    expect(Reflect.deleteProperty(Object.prototype, "hasOwnProperty")).toBe(false);
+    expect(typeof Object.prototype.hasOwnProperty).toBe("function");
     for (const name of ["hasOwnProperty", "toString", "valueOf", "isPrototypeOf", "propertyIsEnumerable", "constructor"] as const) {
       expect(Object.isFrozen(Object.prototype[name]), name).toBe(true);
     }

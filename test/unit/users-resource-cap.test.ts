@@ -117,10 +117,10 @@ describe("capStoredResource", () => {
 
 describe("the log's droppedAttributes", () => {
   it("names at most ten attributes, counts them all, and never writes a name that could carry a number or an address", () => {
-    const names = ["blob", "name.middleName", ENTERPRISE, "ann.lee@contoso.example", "x11234567890", "a".repeat(65), ...Array.from({ length: 10 }, (_, i) => `n${i}`)];
+    const names = ["blob", "name.middleName", ENTERPRISE, "ann.lee@contoso.example", "x11234567890", "a".repeat(65), "tel4477", ...Array.from({ length: 10 }, (_, i) => `n${"abcdefghij"[i]}`)];
     expect(droppedFields(names)).toEqual({
-      droppedAttributes: ["blob", "name.middleName", ENTERPRISE, "(other)", "(other)", "(other)", "n0", "n1", "n2", "n3"],
-      droppedAttributeCount: 16,
+      droppedAttributes: ["blob", "name.middleName", ENTERPRISE, "(other)", "(other)", "(other)", "(other)", "na", "nb", "nc"],
+      droppedAttributeCount: 17,
     });
     expect(droppedFields([])).toEqual({});
   });
