@@ -48,3 +48,17 @@ export type AppEnv = {
     droppedAttributes: string[];
   };
 };
+
+/** Hono's typing of the account managers' console (src/console/): the bindings, and what its middleware sets. */
+export type ConsoleEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    /** Who Cloudflare Access says is asking: an e-mail, or "service token <name>". Set only once verified. */
+    identity: string;
+    /** Why the Access token was refused; logged, never shown. */
+    accessFailure: string;
+    /** The CSRF token of this browser (csrf.ts), for the forms a page renders. */
+    csrfToken: string;
+  };
+};

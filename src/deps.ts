@@ -35,4 +35,10 @@ export type Deps = {
   shard: (env: StorageEnv, name: ShardName) => Db;
   /** Every shard's name, DB first: for what sweeps every database (the cron, dead letters, /health). */
   shards: (env: StorageEnv) => readonly ShardName[];
+  /**
+   * The control plane: the allow-list's ledger and audit trail (tenant_records, tenant_audit) and the moves
+   * between shards (tenant_moves), which are not any tenant's data. Always the FIRST database (DB), whatever
+   * shard a tenant's users live in.
+   */
+  controlPlane: (env: StorageEnv) => Db;
 };

@@ -175,3 +175,52 @@ export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
 export type ChangeEventRow = typeof changeEvents.$inferSelect;
 export type NewChangeEventRow = typeof changeEvents.$inferInsert;
+
+// The control plane (issue 14 §3): the allow-list as edited, with its history. It lives in the FIRST
+// database only (Deps.controlPlane), never in a tenant's. KV stays what the SCIM path reads; these tables
+// serialise edits (KV has no conditional write) and remember who changed what.
+//
+// tenant_records holds each tenant's latest record and its version. An edit is recorded only if the version
+// it was based on is still the latest: one conditional UPDATE (... WHERE version = base), or for a tenant
+// never recorded, an INSERT that does nothing when the row exists. The edit's audit row is inserted in the
+// same batch and only if that statement applied (its id is the row's new last_audit_id), as a user's change
+// event is. published_version says which version KV is known to hold; the cron publishes any row behind.
+export const tenantRecords = sqliteTable("tenant_records", {
+  tenantId: text("tenant_id").primaryKey(),
+  /** The record as JSON text, exactly what is put into KV (src/tenants/record.ts); null once removed. */
+  record: text("record"),
+  version: integer("version").notNull(),
+  lastAuditId: text("last_audit_id").notNull(),
+  updatedAt: text("updated_at").notNull(),
+  /** The highest version known to be in KV; below `version`, the publish is pending or failed. */
+  publishedVersion: integer("published_version").notNull().default(0),
+});
+
+/** Where a change came from. */
+export const AUDIT_SOURCES = ["console", "cli"] as const;
+
+export const tenantAudit = sqliteTable(
+  "tenant_audit",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    /** The record version this change produced; one entry per version. */
+    version: integer("version").notNull(),
+    at: text("at").notNull(),
+    /** Who: the Cloudflare Access e-mail (console), `wrangler whoami`'s e-mail or TENANTS_ACTOR (CLI). */
+    actor: text("actor").notNull(),
+    source: text("source", { enum: AUDIT_SOURCES }).notNull(),
+    /** The command's action (commands.ts TenantAction). */
+    action: text("action").notNull(),
+    /** Field by field, [{ field, from, to }] (commands.ts FieldChange); a token only as its hash's prefix. */
+    changes: text("changes").notNull(),
+    reason: text("reason"),
+    /** When KV was seen to hold this version or a later one. */
+    publishedAt: text("published_at"),
+    publishAttempts: integer("publish_attempts").notNull().default(0),
+    /** The last failed publish: when, and what KV (or wrangler) said. */
+    publishFailedAt: text("publish_failed_at"),
+    publishError: text("publish_error"),
+  },
+  (t) => [uniqueIndex("tenant_audit_tenant_version").on(t.tenantId, t.version)],
+);

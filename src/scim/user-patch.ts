@@ -155,6 +155,12 @@ function pathOperation(
   checkValueKeys(rawValue, at);
   const path = canonicalPath(rawPath);
   const top = topAttribute(path);
+  // An empty name ("" or a bare schema URN with its colon) is, to scim-patch, the whole document: a
+  // path-less replace of {"": 5} turned the user into the number 5.
+  if (top === "") {
+    const problem = "names no attribute (it is empty, or a schema URN with nothing after it)";
+    throw source === "path" ? invalidPath(`${at}: the path ${problem}.`) : invalidValue(`${at}: a key of 'value' ${problem}.`);
+  }
   // RFC 7643 §3.1: "meta" is readOnly and "schemas" is ours to set; Entra ID never means to change them.
   if (top === "meta" || top === "schemas") return [];
   if (top === "id") {

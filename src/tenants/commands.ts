@@ -1,50 +1,79 @@
-// What the account managers' allow-list commands do, over the storage port and nothing else: no argv, no
-// printing, no process. Every write is validated with the Worker's own schema (record.ts) first, so the
-// CLI cannot store what the gateway would refuse to read. Each command returns what changed, field by
-// field, for the caller to print; a command that would change nothing writes nothing.
+// What the account managers' allow-list commands do, over the ledger and KV ports and nothing else: no
+// argv, no printing, no process, no HTTP. The CLI (src/tools/tenants/) and the web console (src/console/)
+// both run these, so both apply the same rules. Every write is validated with the Worker's own schema
+// (record.ts) first, so nothing can be stored that the gateway would refuse to read. Each command returns
+// what changed, field by field, for the caller to show; a command that would change nothing writes nothing.
 //
-// Refusals are TenantCommandError with a code the CLI maps to its exit status and --json output.
-import type { z } from "zod";
+// Every change is recorded in the ledger (ledger.ts) with who made it, when, what changed and why, and only
+// if the version it was based on is still the latest: two people editing one tenant never silently
+// overwrite each other (the second gets "conflict"). Then the record is published to KV (publish.ts); a
+// publish that fails is reported, kept in the history, and retried by the cron.
+//
+// Refusals are TenantCommandError with a code the callers map to an exit status or an HTTP answer.
 import { mintSecretToken, sha256Hex } from "./secret-token.ts";
 import { editManagers, isManagerEdit, ManagerEditError, type ManagerChange, type ManagerEdit, type ManagerRename } from "./manager-edits.ts";
 import type { ManagerUsers } from "./manager-users.ts";
+import type { Actor, AuditEntry, TenantLedger } from "./ledger.ts";
+import { publishLatest, type PublishOutcome } from "./publish.ts";
 import { TENANT_KEY_PREFIX, TenantId, TenantRecord, parseStoredRecord, tenantKey, type AuthMode } from "./record.ts";
-import { shardOf } from "./shard.ts";
+import { shardOf, type ShardName } from "./shard.ts";
+import { describeIssues, diffRecords, type FieldChange, type TenantAction } from "./record-diff.ts";
 import type { TenantStore } from "./store.ts";
 
 export type TenantCommandDeps = {
+  /** Where changes are recorded, serialised and kept with their history (the control plane's D1). */
+  ledger: TenantLedger;
+  /** KV: what the gateway reads; every recorded change is published to it. */
   store: TenantStore;
+  /** Who runs the commands, for the audit trail. */
+  actor: Actor;
   now: () => Date;
+  /** Ids of audit entries; crypto.randomUUID unless injected. */
+  newId?: () => string;
   /** Fills the secret token's random bytes; Web Crypto unless injected. */
   random?: (bytes: Uint8Array) => Uint8Array;
   /** The tenant's users in D1, to count and move them when managers are removed or renamed. */
   users?: ManagerUsers;
 };
 
-export type TenantCommandErrorCode = "invalid" | "not_found" | "exists" | "token_exists" | "stored_record_invalid" | "users_not_moved" | "no_capacity";
+export type TenantCommandErrorCode =
+  | "invalid"
+  | "not_found"
+  | "exists"
+  | "token_exists"
+  | "stored_record_invalid"
+  | "users_not_moved"
+  | "conflict"
+  | "no_capacity";
 
 export class TenantCommandError extends Error {
   readonly code: TenantCommandErrorCode;
-  constructor(code: TenantCommandErrorCode, message: string) {
+  /** For "conflict": the changes recorded since the version the refused change was based on, newest first. */
+  readonly changedSince: AuditEntry[];
+  constructor(code: TenantCommandErrorCode, message: string, changedSince: AuditEntry[] = []) {
     super(message);
     this.name = "TenantCommandError";
     this.code = code;
+    this.changedSince = changedSince;
   }
 }
 
-/** One field of the record before and after; `undefined` means absent. Hashes are shown as a summary. */
-export type FieldChange = { field: string; from: unknown; to: unknown };
+/** What every write may say besides its change. */
+export type WriteOptions = {
+  /** Why, in the person's words; kept in the audit trail. */
+  reason?: string;
+  /**
+   * The version the person saw before deciding (the console's forms carry it): the change is refused with
+   * "conflict" if the tenant changed since. Without it, the version read by the command itself.
+   */
+  basedOn?: number;
+};
 
-export type TenantAction =
-  | "added"
-  | "replaced"
-  | "updated"
-  | "disabled"
-  | "enabled"
-  | "removed"
-  | "token-issued"
-  | "token-revoked"
-  | "unchanged";
+/** The longest reason kept. */
+export const MAX_REASON_LENGTH = 500;
+
+export type { FieldChange, TenantAction } from "./record-diff.ts";
+export { describeIssues, describeTokenHash, diffRecords } from "./record-diff.ts";
 
 export type ChangeResult = {
   tenantId: string;
@@ -56,6 +85,10 @@ export type ChangeResult = {
   token?: string;
   /** From update: the users stored under each removed or renamed manager, and what was done with them. */
   managerUsers?: ManagerUsersReport[];
+  /** The version recorded (absent when nothing changed). */
+  version?: number;
+  /** Whether the recorded version reached KV; when not, the cron retries it. */
+  publish?: PublishOutcome;
 };
 
 /** Users stored under a removed (retired) or renamed manager's names; a rename also moves them. */
@@ -63,10 +96,14 @@ export type ManagerUsersReport =
   | { kind: "retired"; key: string; names: string[]; users: number }
   | { kind: "renamed"; key: string; names: string[]; to: string; users: number; moved: number; remaining: number };
 
-export type ListedTenant =
+/** A tenant's place in the ledger: its version (0: approved before the ledger, not recorded yet) and KV's. */
+export type LedgerState = { version: number; publishedVersion: number };
+
+export type ListedTenant = (
   /** unknownFields: fields a newer version wrote, which the gateway ignores and this tool does not show. */
   | { tenantId: string; valid: true; record: TenantRecord; unknownFields?: string[] }
-  | { tenantId: string; valid: false; problem: string; raw: string };
+  | { tenantId: string; valid: false; problem: string; raw: string }
+) & { ledger?: LedgerState };
 
 /** `shard`: the D1 binding its users go to (tenants/shard.ts); the CLI places it by the capacity rule. */
 export type NewTenant = { accountId: string; name: string; managers?: string[]; enabled?: boolean; callingCodes?: string[]; shard?: string };
@@ -92,35 +129,104 @@ export function parseTenantId(input: string): string {
   return parsed.data;
 }
 
-export async function listTenants({ store }: TenantCommandDeps): Promise<ListedTenant[]> {
-  const entries = await store.list(TENANT_KEY_PREFIX);
-  return entries.map(({ key, value }) => {
-    const tenantId = key.slice(TENANT_KEY_PREFIX.length);
-    return listed(tenantId, value);
-  });
+/**
+ * Every tenant: the ledger's records, and those only KV holds (approved before the ledger existed; the next
+ * change to one records it). Removed tenants are not listed.
+ */
+export async function listTenants({ ledger, store }: Pick<TenantCommandDeps, "ledger" | "store">): Promise<ListedTenant[]> {
+  const recorded = await ledger.list();
+  const known = new Set(recorded.map((r) => r.tenantId));
+  const fromLedger = recorded.flatMap((r) =>
+    r.raw === null ? [] : [listed(r.tenantId, r.raw, { version: r.version, publishedVersion: r.publishedVersion })],
+  );
+  const onlyInKv = (await store.list(TENANT_KEY_PREFIX))
+    .map(({ key, value }) => ({ tenantId: key.slice(TENANT_KEY_PREFIX.length), value }))
+    .filter(({ tenantId }) => !known.has(tenantId))
+    .map(({ tenantId, value }) => listed(tenantId, value, { version: 0, publishedVersion: 0 }));
+  return [...fromLedger, ...onlyInKv].sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
 }
 
-export async function showTenant(deps: TenantCommandDeps, tenant: string): Promise<ListedTenant> {
+export async function showTenant(deps: Pick<TenantCommandDeps, "ledger" | "store">, tenant: string): Promise<ListedTenant> {
   const tenantId = parseTenantId(tenant);
-  const raw = await deps.store.get(tenantKey(tenantId));
-  if (raw === undefined) throw notListed(tenantId);
-  return listed(tenantId, raw);
+  const current = await readCurrent(deps, tenantId);
+  if (current.raw === undefined) throw notListed(tenantId);
+  return listed(tenantId, current.raw, { version: current.version, publishedVersion: current.publishedVersion });
 }
 
-function listed(tenantId: string, raw: string): ListedTenant {
+/** The audit trail of one tenant, newest first. */
+export async function tenantHistory(deps: Pick<TenantCommandDeps, "ledger">, tenant: string, limit?: number): Promise<AuditEntry[]> {
+  return deps.ledger.history(parseTenantId(tenant), limit);
+}
+
+function listed(tenantId: string, raw: string, ledger: LedgerState): ListedTenant {
   const read = readRecord(raw);
-  if (!read.ok) return { tenantId, valid: false, problem: read.problem, raw };
-  return { tenantId, valid: true, record: read.record, ...(read.unknownFields.length ? { unknownFields: read.unknownFields } : {}) };
+  if (!read.ok) return { tenantId, valid: false, problem: read.problem, raw, ledger };
+  return { tenantId, valid: true, record: read.record, ...(read.unknownFields.length ? { unknownFields: read.unknownFields } : {}), ledger };
+}
+
+type Current = { version: number; publishedVersion: number; raw: string | undefined };
+
+/** The latest record: the ledger's, or for a tenant it never recorded, KV's as version 0. */
+async function readCurrent(deps: Pick<TenantCommandDeps, "ledger" | "store">, tenantId: string): Promise<Current> {
+  const recorded = await deps.ledger.get(tenantId);
+  if (recorded) return { version: recorded.version, publishedVersion: recorded.publishedVersion, raw: recorded.raw ?? undefined };
+  return { version: 0, publishedVersion: 0, raw: await deps.store.get(tenantKey(tenantId)) };
+}
+
+/** Refuses a change based on a version that is no longer the latest, naming who changed the tenant since. */
+async function refuseIfChanged(deps: TenantCommandDeps, tenantId: string, basedOn: number | undefined, current: Current): Promise<void> {
+  if (basedOn === undefined || basedOn === current.version) return;
+  throw await conflict(deps, tenantId, basedOn);
+}
+
+async function conflict(deps: TenantCommandDeps, tenantId: string, basedOn: number): Promise<TenantCommandError> {
+  const since = (await deps.ledger.history(tenantId, 20)).filter((entry) => entry.version > basedOn);
+  const who = since.map((e) => `${e.actor.name} (${e.action}, ${e.at})`).join("; ");
+  return new TenantCommandError(
+    "conflict",
+    `Tenant ${tenantId} changed after you read it${who ? `: ${who}` : ""}. Nothing was written; read it again and repeat your change if it still applies.`,
+    since,
+  );
+}
+
+/** Records `raw` (null: removed) on top of `current`, then publishes it; a lost race is a conflict. */
+async function recordChange(
+  deps: TenantCommandDeps,
+  tenantId: string,
+  current: Current,
+  raw: string | null,
+  action: TenantAction,
+  changes: FieldChange[],
+  options: WriteOptions,
+  at: string,
+): Promise<{ version: number; publish: PublishOutcome }> {
+  const reason = options.reason?.trim().slice(0, MAX_REASON_LENGTH);
+  const entry = {
+    id: (deps.newId ?? (() => crypto.randomUUID()))(),
+    at,
+    actor: deps.actor,
+    action,
+    changes,
+    ...(reason ? { reason } : {}),
+  };
+  if (!(await deps.ledger.commit(tenantId, current.version, raw, entry))) throw await conflict(deps, tenantId, current.version);
+  // Published at the change's time: one reading of the clock per command.
+  const version = current.version + 1;
+  const written = { tenantId, version, raw, updatedAt: at, publishedVersion: current.publishedVersion };
+  const publish = await publishLatest({ ledger: deps.ledger, store: deps.store, now: () => new Date(at) }, tenantId, written);
+  return { version, publish };
 }
 
 export async function addTenant(
   deps: TenantCommandDeps,
   tenant: string,
   input: NewTenant,
-  options: { force?: boolean } = {},
+  options: WriteOptions & { force?: boolean } = {},
 ): Promise<ChangeResult> {
   const tenantId = parseTenantId(tenant);
-  const raw = await deps.store.get(tenantKey(tenantId));
+  const current = await readCurrent(deps, tenantId);
+  await refuseIfChanged(deps, tenantId, options.basedOn, current);
+  const raw = current.raw;
   if (raw !== undefined && !options.force) {
     throw new TenantCommandError(
       "exists",
@@ -139,7 +245,7 @@ export async function addTenant(
   const at = deps.now().toISOString();
   const names = (input.managers ?? []).map((m) => m.trim().toLowerCase());
   if (new Set(names).size !== names.length) throw new TenantCommandError("invalid", "manager names must be unique");
-  const record = validate({
+  const created = validate({
     accountId: input.accountId,
     name: input.name,
     ...(input.managers !== undefined ? { managers: editManagersOrRefuse(undefined, { add: input.managers }, at).managers } : {}),
@@ -149,18 +255,24 @@ export async function addTenant(
     createdAt: at,
     updatedAt: at,
   });
-  await deps.store.put(tenantKey(tenantId), JSON.stringify(record));
-  return {
-    tenantId,
-    action: raw === undefined ? "added" : "replaced",
-    changes: diffRecords(before?.ok ? before.record : undefined, record),
-    record,
-  };
+  const action = raw === undefined ? "added" : "replaced";
+  const changes = diffRecords(before?.ok ? before.record : undefined, created);
+  const recorded = await recordChange(deps, tenantId, current, JSON.stringify(created), action, changes, options, at);
+  return { tenantId, action, changes, record: created, ...recorded };
 }
 
-export async function updateTenant(deps: TenantCommandDeps, tenant: string, update: TenantUpdate): Promise<ChangeResult> {
+/**
+ * The flip of a move between shards (tools/tenants/move/move.ts): the record names the shard its users are on
+ * now, recorded in the ledger and published like any change, so a later edit (which starts from the ledger)
+ * keeps it. Only a move calls this: anything else changing a record's shard would hide its users.
+ */
+export function setTenantShard(deps: TenantCommandDeps, tenant: string, shard: ShardName, options: WriteOptions = {}): Promise<ChangeResult> {
+  return change(deps, tenant, "updated", options, (current) => ({ ...current, shard }));
+}
+
+export async function updateTenant(deps: TenantCommandDeps, tenant: string, update: TenantUpdate, options: WriteOptions = {}): Promise<ChangeResult> {
   let managerChanges: ManagerChange[] = [];
-  const result = await change(deps, tenant, "updated", (current) => {
+  const result = await change(deps, tenant, "updated", options, (current, at) => {
     const next: Record<string, unknown> = { ...current };
     if (update.accountId !== undefined) next.accountId = update.accountId;
     if (update.name !== undefined) next.name = update.name;
@@ -174,7 +286,7 @@ export async function updateTenant(deps: TenantCommandDeps, tenant: string, upda
       ...(update.removeAliases ? { removeAliases: update.removeAliases } : {}),
     };
     if (isManagerEdit(edit)) {
-      const edited = editManagersOrRefuse(current.managers, edit, deps.now().toISOString());
+      const edited = editManagersOrRefuse(current.managers, edit, at);
       managerChanges = edited.changes;
       if (edited.managers === undefined) delete next.managers;
       else next.managers = edited.managers;
@@ -234,31 +346,33 @@ async function reportManagerUsers(
   return reports;
 }
 
-export const disableTenant = (deps: TenantCommandDeps, tenant: string) =>
-  change(deps, tenant, "disabled", (current) => ({ ...current, enabled: false }));
+export const disableTenant = (deps: TenantCommandDeps, tenant: string, options: WriteOptions = {}) =>
+  change(deps, tenant, "disabled", options, (current) => ({ ...current, enabled: false }));
 
-export const enableTenant = (deps: TenantCommandDeps, tenant: string) =>
-  change(deps, tenant, "enabled", (current) => ({ ...current, enabled: true }));
+export const enableTenant = (deps: TenantCommandDeps, tenant: string, options: WriteOptions = {}) =>
+  change(deps, tenant, "enabled", options, (current) => ({ ...current, enabled: true }));
 
-export async function removeTenant(deps: TenantCommandDeps, tenant: string): Promise<ChangeResult> {
+export async function removeTenant(deps: TenantCommandDeps, tenant: string, options: WriteOptions = {}): Promise<ChangeResult> {
   const tenantId = parseTenantId(tenant);
-  const raw = await deps.store.get(tenantKey(tenantId));
-  if (raw === undefined) throw notListed(tenantId);
-  const before = readRecord(raw);
-  await deps.store.delete(tenantKey(tenantId));
-  return { tenantId, action: "removed", changes: diffRecords(before.ok ? before.record : undefined, undefined) };
+  const current = await readCurrent(deps, tenantId);
+  if (current.raw === undefined) throw notListed(tenantId);
+  await refuseIfChanged(deps, tenantId, options.basedOn, current);
+  const before = readRecord(current.raw);
+  const changes = diffRecords(before.ok ? before.record : undefined, undefined);
+  const recorded = await recordChange(deps, tenantId, current, null, "removed", changes, options, deps.now().toISOString());
+  return { tenantId, action: "removed", changes, ...recorded };
 }
 
 /** Mints a secret token and stores only its SHA-256; the token is in the result and nowhere else. */
 export async function issueToken(
   deps: TenantCommandDeps,
   tenant: string,
-  options: { force?: boolean; authMode?: AuthMode } = {},
+  options: WriteOptions & { force?: boolean; authMode?: AuthMode } = {},
 ): Promise<ChangeResult> {
   const tenantId = parseTenantId(tenant);
   const token = mintSecretToken(tenantId, deps.random);
   const hash = await sha256Hex(token);
-  const result = await change(deps, tenantId, "token-issued", (current) => {
+  const result = await change(deps, tenantId, "token-issued", options, (current) => {
     if (current.secretTokenSha256 && !options.force) {
       throw new TenantCommandError(
         "token_exists",
@@ -270,8 +384,8 @@ export async function issueToken(
   return { ...result, token };
 }
 
-export const revokeToken = (deps: TenantCommandDeps, tenant: string) =>
-  change(deps, tenant, "token-revoked", (current) => {
+export const revokeToken = (deps: TenantCommandDeps, tenant: string, options: WriteOptions = {}) =>
+  change(deps, tenant, "token-revoked", options, (current) => {
     if (current.authMode === "secret-token") {
       throw new TenantCommandError(
         "invalid",
@@ -282,17 +396,19 @@ export const revokeToken = (deps: TenantCommandDeps, tenant: string) =>
     return rest;
   });
 
-/** Read, change, validate, write (unless nothing changed), and report the difference. */
+/** Read, change, validate, record and publish (unless nothing changed), and report the difference. */
 async function change(
   deps: TenantCommandDeps,
   tenant: string,
   action: TenantAction,
-  edit: (current: TenantRecord) => Record<string, unknown>,
+  options: WriteOptions,
+  edit: (current: TenantRecord, at: string) => Record<string, unknown>,
 ): Promise<ChangeResult> {
   const tenantId = parseTenantId(tenant);
-  const raw = await deps.store.get(tenantKey(tenantId));
-  if (raw === undefined) throw notListed(tenantId);
-  const read = readRecord(raw);
+  const current = await readCurrent(deps, tenantId);
+  if (current.raw === undefined) throw notListed(tenantId);
+  await refuseIfChanged(deps, tenantId, options.basedOn, current);
+  const read = readRecord(current.raw);
   if (!read.ok) {
     throw new TenantCommandError(
       "stored_record_invalid",
@@ -307,12 +423,13 @@ async function change(
       `The stored record of ${tenantId} has fields this version of the tool does not know (${read.unknownFields.join(", ")}); changing it here would drop them. Use the version that wrote them (update your checkout), or replace the whole record with \`add --force\`.`,
     );
   }
-  const edited = validate(edit(read.record));
+  const at = deps.now().toISOString();
+  const edited = validate(edit(read.record, at));
   const changes = diffRecords(read.record, edited);
   if (changes.length === 0) return { tenantId, action: "unchanged", changes, record: read.record };
-  const record = validate({ ...edited, createdAt: read.record.createdAt ?? edited.createdAt, updatedAt: deps.now().toISOString() });
-  await deps.store.put(tenantKey(tenantId), JSON.stringify(record));
-  return { tenantId, action, changes, record };
+  const next = validate({ ...edited, createdAt: read.record.createdAt ?? edited.createdAt, updatedAt: at });
+  const recorded = await recordChange(deps, tenantId, current, JSON.stringify(next), action, changes, options, at);
+  return { tenantId, action, changes, record: next, ...recorded };
 }
 
 function validate(candidate: Record<string, unknown>): TenantRecord {
@@ -330,33 +447,3 @@ function readRecord(raw: string): { ok: true; record: TenantRecord; unknownField
 const notListed = (tenantId: string) =>
   new TenantCommandError("not_found", `Tenant ${tenantId} is not on the allow-list (add it with \`add\`).`);
 
-/** The fields people care about, in the order they are shown; timestamps are bookkeeping, not changes. */
-const SHOWN_FIELDS = ["accountId", "name", "managers", "callingCodes", "enabled", "secretTokenSha256", "authMode", "shard"] as const;
-
-export function diffRecords(before: TenantRecord | undefined, after: TenantRecord | undefined): FieldChange[] {
-  const changes: FieldChange[] = [];
-  for (const field of SHOWN_FIELDS) {
-    const from = before?.[field];
-    const to = after?.[field];
-    if (JSON.stringify(from) === JSON.stringify(to)) continue;
-    if (field === "secretTokenSha256") {
-      changes.push({ field: "secretToken", from: describeTokenHash(from as string | undefined), to: describeTokenHash(to as string | undefined) });
-    } else {
-      changes.push({ field, from, to });
-    }
-  }
-  return changes;
-}
-
-/** "none", or "issued (sha256 1a2b3c4d...)": enough to tell two tokens apart, not a secret. */
-export const describeTokenHash = (hash: string | undefined): string =>
-  hash ? `issued (sha256 ${hash.slice(0, 8)}...)` : "none";
-
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.join(".");
-      return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join("; ");
-}

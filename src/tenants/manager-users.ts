@@ -1,6 +1,6 @@
 // The allow-list commands' port to the users in D1, for what a manager change means for them: how many are
 // stored under a removed manager, and moving a renamed manager's users to the new name. The CLI implements
-// it with wrangler (src/tools/tenants/manager-moves.ts); without it (a store-only caller) nothing is counted or moved.
+// it with wrangler (src/users/manager-moves.ts); without it (a store-only caller) nothing is counted or moved.
 import type { TenantRecord } from "./record.ts";
 
 export type ManagerUsers = {

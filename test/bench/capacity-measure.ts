@@ -104,6 +104,7 @@ async function main(): Promise<void> {
       database: () => db,
       shard: () => db,
       shards: () => ["DB"],
+      controlPlane: () => db,
     };
     const env = {} as Env;
 

@@ -161,6 +161,11 @@ async function main(): Promise<number> {
           throw new Error("not needed by a move");
         },
       },
+      // The soak's allow-list has no ledger (its records are put straight into KV): the flip is a KV write.
+      recordShard: async (tenantId, shard, at) => {
+        const record = JSON.parse((await gw.kv.get(`tenant:${tenantId}`)) ?? "{}") as Record<string, unknown>;
+        await gw.kv.put(`tenant:${tenantId}`, JSON.stringify({ ...record, shard, updatedAt: at }));
+      },
       now: () => new Date(),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       say: (line) => log(line),

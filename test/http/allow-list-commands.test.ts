@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { testDeps } from "../support/deps.ts";
 import { addTenant, disableTenant, enableTenant, issueToken, removeTenant, revokeToken } from "../../src/tenants/commands.ts";
-import { createKvBindingStore } from "../support/kv-binding-store.ts";
+import { commandDeps } from "../support/ledger.ts";
 import { BASE, devToken, newTenantId } from "../support/gateway.ts";
 
 /** The longest the Worker may keep serving an allow-list answer it read before a change. */
@@ -25,7 +25,7 @@ function gateway() {
   return { get, afterPropagation: () => (clock += WORKER_CACHE_BOUND_MS) };
 }
 
-const deps = () => ({ store: createKvBindingStore(env.TENANTS), now: () => new Date() });
+const deps = () => commandDeps();
 
 describe("allow-list commands against the Worker", () => {
   it("a tenant added by the commands is let in; disabled, it gets 403; enabled, it is let in again; removed, 403", async () => {

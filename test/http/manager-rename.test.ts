@@ -4,11 +4,11 @@
 // what wrangler does locally), against real local D1; the Worker's cron then forwards the events.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createManagerUsers, moveStatements, type ExecuteStatements } from "../../src/tools/tenants/manager-moves.ts";
+import { createManagerUsers, moveStatements, type ExecuteStatements } from "../../src/users/manager-moves.ts";
 import type { UserRow } from "../../src/db/schema.ts";
 import { CoreEvent } from "../../src/core-event.ts";
 import { updateTenant } from "../../src/tenants/commands.ts";
-import { createKvBindingStore } from "../support/kv-binding-store.ts";
+import { commandDeps as ledgerCommandDeps } from "../support/ledger.ts";
 import { tenantKey, type TenantRecord } from "../../src/tenants/record.ts";
 import { forwardingPipeline } from "../support/forwarding.ts";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
@@ -18,11 +18,8 @@ import { d1Of, TEST_SHARD, testD1 } from "../support/shards.ts";
 const execute: ExecuteStatements = async (shard, statements) =>
   (await d1Of(shard).batch(statements.map((s) => d1Of(shard).prepare(s)))).map((r) => (r.results ?? []) as Record<string, unknown>[]);
 
-const commandDeps = (now = () => new Date()) => ({
-  store: createKvBindingStore(env.TENANTS),
-  now,
-  users: createManagerUsers(execute, { now, newId: () => crypto.randomUUID() }),
-});
+const commandDeps = (now = () => new Date()) =>
+  ledgerCommandDeps({ now, users: createManagerUsers(execute, { now, newId: () => crypto.randomUUID() }) });
 
 async function record(tenantId: string): Promise<TenantRecord> {
   return JSON.parse((await env.TENANTS.get(tenantKey(tenantId))) ?? "{}") as TenantRecord;

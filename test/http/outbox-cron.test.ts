@@ -29,9 +29,12 @@ describe("outbox cron", () => {
     const pipeline = forwardingPipeline();
     const tenantId = newTenantId();
     const old = new Date(pipeline.clock.now().getTime() - 5 * 60_000);
+    // The test files share one D1: what others left stranded is re-sent first, so the batches counted are ours.
+    await pipeline.cron();
+    const before = pipeline.queue.batchSizes.length;
     for (let i = 0; i < 250; i++) await seedEvent(tenantId, "pending", old);
     await pipeline.cron();
-    expect(pipeline.queue.batchSizes).toEqual([100, 100, 50]);
+    expect(pipeline.queue.batchSizes.slice(before)).toEqual([100, 100, 50]);
     expect(new Set(Object.values(await statesOf(tenantId)))).toEqual(new Set(["enqueued"]));
   });
 

@@ -12,7 +12,9 @@ import type { ShardName } from "../../src/tenants/shard.ts";
 import { MOVE_STEPS, MoveError, moveTenant, readMove, rollbackMove, type MovePorts, type MoveStep } from "../../src/tools/tenants/move/move.ts";
 import { testDeps } from "../support/deps.ts";
 import { allowTenant, devToken, entraUser, newTenantId } from "../support/gateway.ts";
-import { createKvBindingStore } from "../support/kv-binding-store.ts";
+import { createKvBindingStore } from "../../src/tenants/kv-binding-store.ts";
+import { setTenantShard, tenantHistory } from "../../src/tenants/commands.ts";
+import { commandDeps, d1Ledger } from "../support/ledger.ts";
 import { d1Of } from "../support/shards.ts";
 
 const FROM: ShardName = "DB";
@@ -29,6 +31,8 @@ function movePorts() {
       return (await d1.batch(statements.map((s) => d1.prepare(s)))).map((r) => r.results as Record<string, unknown>[]);
     },
     store: createKvBindingStore(env.TENANTS),
+    // The flip through the ledger (the control plane, the first database) and published to KV, as the CLI does.
+    recordShard: async (tenantId, shard) => void (await setTenantShard(commandDeps(), tenantId, shard, { reason: "moved between shards (test)" })),
     now: () => new Date(clock),
     sleep: async (ms) => {
       clock += ms;
@@ -93,6 +97,8 @@ describe("moving a tenant between shards", () => {
     const state = await moveTenant(tenantId, TO, ports, { shards: SHARDS });
     expect(state.step).toBe("cleaned");
     expect(await shardInRecord(tenantId)).toBe(TO);
+    expect(JSON.parse((await d1Ledger().get(tenantId))!.raw!).shard, "the ledger records the flip, so later edits keep it").toBe(TO);
+    expect((await tenantHistory({ ledger: d1Ledger() }, tenantId))[0]?.changes).toEqual([{ field: "shard", from: FROM, to: TO }]);
     expect(await rowsOf(TO, tenantId)).toEqual(before);
     expect(await count(TO, "change_events", tenantId)).toBe(events);
     expect(await count(TO, "tenant_usage", tenantId)).toBe(1);

@@ -37,6 +37,9 @@ describe("npm run deploy", () => {
     expect(plan.ok).toBe(false);
     expect(plan.ok || plan.message).toContain("D1 DB database_id");
     expect(plan.ok || plan.message).toContain("KV TENANTS id");
+    expect(plan.ok || plan.message).toContain("route admin.scim.telemessage.example/*");
+    expect(plan.ok || plan.message).toContain("var CONSOLE_HOST");
+    expect(plan.ok || plan.message).toContain("var GATEWAY_ORIGIN");
   });
 
   it("applies the remote D1 migrations to every shard of that environment, checks that none is behind, then deploys it", () => {
@@ -65,6 +68,7 @@ describe("npm run deploy", () => {
 
   it.each([
     ["a non-empty TRUSTED_DEV_JWKS", { TRUSTED_DEV_JWKS: '{"keys":[]}' }, "TRUSTED_DEV_JWKS must be empty"],
+    ["a non-empty ACCESS_DEV_JWKS (the console's development key)", { ACCESS_DEV_JWKS: '{"keys":[]}' }, "ACCESS_DEV_JWKS must be empty"],
     ["ENVIRONMENT development", { ENVIRONMENT: "development" }, 'ENVIRONMENT must name the environment, e.g. "staging" or "production" (it is "development")'],
     ["no ENVIRONMENT", { ENVIRONMENT: undefined }, "ENVIRONMENT must name the environment"],
     ["an http CORE_URL", { CORE_URL: "http://core.telemessage.com" }, "CORE_URL must be https: outside local development"],
@@ -84,6 +88,7 @@ describe("npm run deploy", () => {
     const local = { env: { production: { ...filledIn().env!.production!, vars: repoConfig.vars } } } as WranglerConfig;
     const plan = planDeploy(["--env", "production", "--dry-run"], local);
     expect(plan.ok || plan.message).toContain("TRUSTED_DEV_JWKS must be empty");
+    expect(plan.ok || plan.message).toContain("ACCESS_DEV_JWKS must be empty");
     expect(plan.ok || plan.message).toContain("ENVIRONMENT must name the environment");
   });
 

@@ -19,15 +19,16 @@ const TOOLS = "src/tools/";
  * Bottom to top. The protocol, the allow-list format, the core contract, the log line and the deployment's
  * name import nothing of the project above them; storage sits on them; the seam of what varies (deps.ts)
  * names the storage handle; the use cases, the token checks and the outbox (with app-env.ts, the typing of
- * the request they share with the HTTP layer) use storage; the HTTP layer and the routes call them; then
- * the app, the Worker's three handlers, and the entry.
+ * the request they share with the HTTP layer) use storage; the HTTP layer and the routes call them, and so
+ * does the account managers' console (its pages, and the cron's publishing of the allow-list); then the
+ * app, the Worker's three handlers, and the entry.
  */
 const FLOORS: readonly (readonly string[])[] = [
   ["src/scim/", "src/tenants/", "src/core-event.ts", "src/log.ts", "src/environment.ts", "src/freeze-builtins.ts"],
   ["src/db/"],
   ["src/deps.ts"],
   ["src/auth/", "src/users/", "src/outbox/", "src/activity/", "src/app-env.ts"],
-  ["src/http/", "src/routes/"],
+  ["src/http/", "src/routes/", "src/console/"],
   ["src/app.ts"],
   ["src/worker.ts"],
   ["src/index.ts"],

@@ -3,11 +3,12 @@
 // checked against wrangler.toml before wrangler runs; an unknown option gets "did you mean"; wrangler's
 // "no such table" becomes the migrate command. In-process through the CLIs' own argv handling, and once
 // end to end: main.ts with a piped stdin answer, against a stand-in `wrangler` first on PATH (it keeps the
-// KV in a file), since this machine cannot reach Cloudflare.
+// KV in a file and the audit trail's D1 in an SQLite file), since this machine cannot reach Cloudflare.
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { afterAll, describe, expect, it } from "vitest";
 import { runOutboxCli, EXIT_FAILED as OUTBOX_REFUSED, EXIT_OK as OUTBOX_OK, EXIT_USAGE as OUTBOX_USAGE } from "../../src/tools/outbox/cli.ts";
 import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, runTenantsCli } from "../../src/tools/tenants/cli.ts";
@@ -17,6 +18,7 @@ import { executeD1, queryD1 } from "../../src/tools/wrangler/d1.ts";
 import { environmentsOf } from "../../src/tools/wrangler/environments.ts";
 import type { WranglerTarget } from "../../src/tools/wrangler/run.ts";
 import { createMemoryStore } from "../support/memory-store.ts";
+import { createSqliteExecute, createSqliteLedger } from "../support/sqlite-ledger.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -34,12 +36,15 @@ const environments = () => environmentsOf(readWranglerConfig(join(root, "wrangle
 
 function tenantsHarness(answer: boolean) {
   const store = createMemoryStore([{ key: tenantKey(TENANT), value: JSON.stringify(RECORD) }]);
+  const ledger = createSqliteLedger();
   const out: string[] = [];
   const err: string[] = [];
   const questions: string[] = [];
   const targets: WranglerTarget[] = [];
   const run = (...argv: string[]) =>
     runTenantsCli(argv, {
+      openLedger: () => ledger,
+      actor: async () => "ann.am@telemessage.example",
       openStore: (target) => {
         targets.push(target);
         return store;
@@ -216,8 +221,10 @@ describe("end to end: npm run tenants with a piped answer", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const kvFile = join(dir, "kv.json");
   const log = join(dir, "wrangler.log");
-  // A stand-in for wrangler's KV commands (bulk get, key put/delete/list), keeping the values in kv.json
-  // and logging each call, so the test sees what reached "Cloudflare".
+  const d1File = join(dir, "d1.sqlite");
+  // A stand-in for wrangler's KV commands (bulk get, key put/delete/list), keeping the values in kv.json,
+  // for `d1 execute` (the audit trail), on d1.sqlite with the project's migrations, and for `whoami`,
+  // logging each call, so the test sees what reached "Cloudflare".
   writeFileSync(
     join(dir, "wrangler"),
     `#!${process.execPath}
@@ -235,6 +242,14 @@ if (args[0] === "kv" && args[1] === "bulk" && args[2] === "get") {
   delete kv[args[3]]; save();
 } else if (args[0] === "kv" && args[1] === "key" && args[2] === "list") {
   console.log(JSON.stringify(Object.keys(kv).map((name) => ({ name }))));
+} else if (args[0] === "whoami") {
+  console.log(JSON.stringify({ email: "ann.am@telemessage.example", authType: "OAuth Token" }));
+} else if (args[0] === "d1" && args[1] === "execute") {
+  const db = new (require("node:sqlite").DatabaseSync)(${JSON.stringify(d1File)});
+  db.exec("BEGIN");
+  const results = args[args.indexOf("--command") + 1].split(";\\n").map((sql) => ({ results: db.prepare(sql).all(), success: true, meta: {} }));
+  db.exec("COMMIT");
+  console.log(JSON.stringify(results));
 } else { console.error("unexpected wrangler call"); process.exit(9); }
 `,
   );
@@ -243,6 +258,8 @@ if (args[0] === "kv" && args[1] === "bulk" && args[2] === "get") {
   const tenants = (input: string, ...args: string[]) => {
     writeFileSync(kvFile, JSON.stringify({ [tenantKey(TENANT)]: JSON.stringify(RECORD) }));
     writeFileSync(log, "");
+    rmSync(d1File, { force: true });
+    createSqliteExecute(d1File).db.close();
     const result = spawnSync(process.execPath, [join(root, "src/tools/tenants/main.ts"), ...args], {
       cwd: root,
       input,
@@ -251,7 +268,10 @@ if (args[0] === "kv" && args[1] === "bulk" && args[2] === "get") {
     });
     const calls = readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as string[]);
     const record = JSON.parse(JSON.parse(readFileSync(kvFile, "utf8"))[tenantKey(TENANT)]);
-    return { ...result, calls, record };
+    const d1 = new DatabaseSync(d1File);
+    const audit = d1.prepare("SELECT version, actor, source, action FROM tenant_audit").all();
+    d1.close();
+    return { ...result, calls, record, audit };
   };
 
   it("disables after 'y' on stdin, and writes nothing after 'n' or a closed stdin", { timeout: 60_000 }, () => {
@@ -260,6 +280,7 @@ if (args[0] === "kv" && args[1] === "bulk" && args[2] === "get") {
     expect(refused.stderr).toMatch(/Disable tenant 72f988bf-86f1-41af-91ab-2d7cd011db47 on the Cloudflare allow-list of environment "production"[\s\S]*enabled\s+true\s+->\s+false[\s\S]*This is PRODUCTION\. Write it\? \[y\/N\]/);
     expect(refused.calls.filter((c) => c[2] === "put")).toEqual([]);
     expect(refused.record.enabled).toBe(true);
+    expect(refused.audit, "a refused write leaves no audit entry (the preview's commit is staged)").toEqual([]);
 
     const closed = tenants("", "disable", TENANT, ...PRODUCTION);
     expect(closed.status).toBe(EXIT_REFUSED);
@@ -269,6 +290,7 @@ if (args[0] === "kv" && args[1] === "bulk" && args[2] === "get") {
     expect(confirmed.status, confirmed.stderr).toBe(EXIT_OK);
     expect(confirmed.calls.filter((c) => c[2] === "put")).toEqual([expect.arrayContaining(["put", tenantKey(TENANT), "--remote", "--env", "production"])]);
     expect(confirmed.record.enabled).toBe(false);
+    expect(confirmed.audit.map((row) => [row.version, row.actor, row.source, row.action])).toEqual([[1, "ann.am@telemessage.example", "cli", "disabled"]]);
     expect(confirmed.stdout).toContain('Disabled tenant 72f988bf-86f1-41af-91ab-2d7cd011db47 on the Cloudflare allow-list of environment "production"');
   });
 

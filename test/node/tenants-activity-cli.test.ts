@@ -6,6 +6,7 @@ import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, runTenantsCli } from "../../src/tool
 import { tenantKey } from "../../src/tenants/record.ts";
 import type { WranglerTarget } from "../../src/tools/wrangler/run.ts";
 import { createMemoryStore } from "../support/memory-store.ts";
+import { createSqliteLedger } from "../support/sqlite-ledger.ts";
 import { sqliteD1 } from "../support/sqlite-d1.ts";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -19,11 +20,14 @@ function harness(options: { failD1?: boolean } = {}) {
     { key: tenantKey(QUIET), value: JSON.stringify({ ...RECORD, name: "Quiet Ltd" }) },
   ]);
   const d1 = sqliteD1();
+  const ledger = createSqliteLedger();
   const out: string[] = [];
   const err: string[] = [];
   const queried: WranglerTarget[] = [];
   const run = (...argv: string[]) =>
     runTenantsCli(argv, {
+      openLedger: () => ledger,
+      actor: async () => "ann.am@telemessage.example",
       openStore: () => store,
       queryD1: async (target, statements) => {
         queried.push(target);

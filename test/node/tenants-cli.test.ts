@@ -1,6 +1,7 @@
 // `npm run tenants`: the account managers' commands, run through the CLI's own argv handling against the
 // in-memory store (which keeps the same contract as the wrangler store; tenant-store-contract.test.ts).
 import { describe, expect, it } from "vitest";
+import { createSqliteLedger } from "../support/sqlite-ledger.ts";
 import { secretTokenMatches } from "../../src/tenants/secret-token.ts";
 import { runTenantsCli, EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from "../../src/tools/tenants/cli.ts";
 import { PROPAGATION_NOTE } from "../../src/tools/tenants/help.ts";
@@ -12,19 +13,22 @@ import type { TenantStore } from "../../src/tenants/store.ts";
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const ADD = ["add", TENANT, "--account", "TM-1001", "--name", "Contoso Ltd", "--manager", "Ann Manager", "--manager", "Bob Boss"];
 
-function harness(options: { answer?: boolean; store?: TenantStore } = {}) {
+function harness(options: { answer?: boolean; store?: TenantStore; actor?: () => Promise<string> } = {}) {
   const store = options.store ?? createMemoryStore();
   const out: string[] = [];
   const err: string[] = [];
   const targets: WranglerTarget[] = [];
   const questions: string[] = [];
   let clock = Date.parse("2026-11-28T10:00:00.000Z");
+  const ledger = createSqliteLedger();
   const run = (...argv: string[]) =>
     runTenantsCli(argv, {
       openStore: (target) => {
         targets.push(target);
         return store;
       },
+      openLedger: () => ledger,
+      actor: options.actor ?? (async () => "ann.am@telemessage.example"),
       stdout: (text) => out.push(text),
       stderr: (text) => err.push(text),
       confirm: async (question) => {
@@ -364,5 +368,27 @@ describe("tenants output and targets", () => {
     expect(await cli.run("approve", TENANT)).toBe(EXIT_USAGE);
     expect(await cli.run("disable", TENANT, "--forse")).toBe(EXIT_USAGE);
     expect(cli.stderr()).toContain("usage: npm run tenants");
+  });
+});
+
+describe("tenants history and the audit trail", () => {
+  it("records who ran each change and why, and shows them newest first with what changed", async () => {
+    const cli = harness();
+    await cli.run(...ADD, "--reason", "contract TM-1001 signed");
+    await cli.run("disable", TENANT, "--reason", "unpaid invoice");
+    cli.reset();
+    expect(await cli.run("history", TENANT)).toBe(EXIT_OK);
+    const text = cli.stdout();
+    expect(text).toMatch(/v2 {2}2026-11-28T10:00:02\.000Z {2}disabled {2}by ann\.am@telemessage\.example \(cli\)\n {4}reason: unpaid invoice\n {4}enabled: true -> false\n {4}published to KV/);
+    expect(text.indexOf("v2 ")).toBeLessThan(text.indexOf("v1 "));
+    expect(text).toMatch(/v1 .* added .*\n {4}reason: contract TM-1001 signed\n {4}accountId: \(none\) -> TM-1001/);
+  });
+
+  it("refuses to write when it cannot tell who is running it, and writes nothing", async () => {
+    const cli = harness({ actor: async () => Promise.reject(new Error("cannot tell who you are for the audit trail")) });
+    expect(await cli.run(...ADD)).toBe(EXIT_REFUSED);
+    expect(cli.stderr()).toContain("cannot tell who you are");
+    expect(await cli.store.list("")).toEqual([]);
+    expect(await cli.run("list")).toBe(EXIT_OK);
   });
 });

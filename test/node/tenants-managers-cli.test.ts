@@ -2,6 +2,7 @@
 // many users stay behind, and country codes. The CLI's own argv handling against the in-memory store and a
 // recording stand-in for D1 (the real D1 side: test/http/manager-rename.test.ts, test/node/tenants-d1.test.ts).
 import { describe, expect, it } from "vitest";
+import { createSqliteLedger } from "../support/sqlite-ledger.ts";
 import { defaultGatewayHost, parseGatewayHost } from "../../src/tools/tenants/gateway-host.ts";
 import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, runTenantsCli } from "../../src/tools/tenants/cli.ts";
 import type { ManagerUsers } from "../../src/tenants/manager-users.ts";
@@ -31,9 +32,12 @@ function harness(options: { usersUnder?: Record<string, number>; failD1?: boolea
     },
   };
   let clock = Date.parse("2026-11-28T10:00:00.000Z");
+  const ledger = createSqliteLedger();
   const run = (...argv: string[]) =>
     runTenantsCli(argv, {
       openStore: () => store,
+      openLedger: () => ledger,
+      actor: async () => "ann.am@telemessage.example",
       openUsers: () => users,
       gatewayHost: (target) => (target.remote ? undefined : "http://localhost:8787"),
       stdout: (text) => out.push(text),

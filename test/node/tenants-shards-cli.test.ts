@@ -10,6 +10,7 @@ import type { ShardSizes, TenantSize } from "../../src/tools/tenants/shard-sizes
 import { TenantRecord, tenantKey } from "../../src/tenants/record.ts";
 import type { ShardName } from "../../src/tenants/shard.ts";
 import { createMemoryStore } from "../support/memory-store.ts";
+import { createSqliteLedger } from "../support/sqlite-ledger.ts";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const OTHER = "0c0c0c0c-0000-4000-8000-00000000000c";
@@ -21,6 +22,7 @@ type FakeShard = { sizeBytes: number; users?: number; tenants?: Record<string, T
 
 function harness(shards: Record<string, FakeShard>) {
   const store = createMemoryStore();
+  const ledger = createSqliteLedger();
   const out: string[] = [];
   const err: string[] = [];
   const sizes: ShardSizes = {
@@ -37,6 +39,8 @@ function harness(shards: Record<string, FakeShard>) {
   const run = (...argv: string[]) =>
     runTenantsCli(argv, {
       openStore: () => store,
+      openLedger: () => ledger,
+      actor: async () => "ann.am@telemessage.example",
       openShards: () => sizes,
       openMoves: () => ({
         execute: async () => {
@@ -52,7 +56,7 @@ function harness(shards: Record<string, FakeShard>) {
       now: () => new Date("2026-11-30T10:00:00.000Z"),
     });
   const stored = async (tenant = TENANT) => {
-    const raw = await store.get(tenantKey(tenant));
+    const raw = (await ledger.get(tenant))?.raw ?? (await store.get(tenantKey(tenant)));
     return raw === undefined ? undefined : TenantRecord.parse(JSON.parse(raw));
   };
   return { run, stored, stdout: () => out.join(""), stderr: () => err.join("") };

@@ -366,3 +366,25 @@ describe("isSameResource", () => {
     expect(isSameResource([], {})).toBe(false);
   });
 });
+
+describe("a PATCH name that names nothing", () => {
+  // Found by the hostile-input property test (seed 88019047): to scim-patch an empty path is the whole
+  // document, so a path-less replace of {"": -5e-324} turned the user into a number.
+  it.each([
+    [{ op: "Replace", value: { "": -5e-324 } }],
+    [{ op: "add", value: { "": { a: 1 } } }],
+    [{ op: "replace", value: { ".": 3 } }],
+    [{ op: "replace", value: { "urn:ietf:params:scim:schemas:core:2.0:User:": 3 } }],
+    [{ op: "replace", path: "urn:ietf:params:scim:schemas:core:2.0:User:", value: 3 }],
+  ])("is refused with a 400 naming the operation, never applied to the whole user: %j", (operation) => {
+    const stored = { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "11234567890", active: true };
+    try {
+      applyUserPatch(stored, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [operation] });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ScimError);
+      expect((error as ScimError).status).toBe(400);
+      expect((error as ScimError).detail).toMatch(/^Operations\[0\].*names no attribute/);
+    }
+  });
+});

@@ -130,7 +130,8 @@ export function refusalOf(step: DeployStep, output: string): string | undefined 
 
 /**
  * Settings that would weaken a deployed Worker: the development signing key (its private half is in the
- * repository, so anyone could sign tokens for any tenant), an environment that calls itself development,
+ * repository, so anyone could sign tokens for any tenant) and the development Access key (anyone could open
+ * the console), an environment that calls itself development,
  * and a CORE_URL that is not https (change events carry phone numbers, the request the core's token).
  */
 export function findUnsafeSettings(environment: EnvironmentConfig): string[] {
@@ -138,6 +139,7 @@ export function findUnsafeSettings(environment: EnvironmentConfig): string[] {
   const text = (name: string) => (typeof vars[name] === "string" ? (vars[name] as string) : undefined);
   const found: string[] = [];
   if (text("TRUSTED_DEV_JWKS")?.trim()) found.push("TRUSTED_DEV_JWKS must be empty (it would trust the development signing key, whose private half is in the repository)");
+  if (text("ACCESS_DEV_JWKS")?.trim()) found.push("ACCESS_DEV_JWKS must be empty (it would trust the development Access key, whose private half is in the repository, for the console)");
   const environmentName = text("ENVIRONMENT")?.trim();
   if (!environmentName || isLocalDevelopment(environmentName)) {
     found.push(`ENVIRONMENT must name the environment, e.g. "staging" or "production" (it is ${environmentName ? `"${environmentName}"` : "not set"})`);
@@ -161,7 +163,7 @@ export function findPlaceholders(environment: EnvironmentConfig): string[] {
     if (PLACEHOLDER_HOST.test(pattern)) found.push(`route ${pattern}`);
   }
   for (const [name, value] of Object.entries(environment.vars ?? {})) {
-    if (typeof value === "string" && /^https?:\/\//.test(value) && PLACEHOLDER_HOST.test(value)) found.push(`var ${name}`);
+    if (typeof value === "string" && (/^https?:\/\//.test(value) || name.endsWith("_HOST")) && PLACEHOLDER_HOST.test(value)) found.push(`var ${name}`);
   }
   return found;
 }

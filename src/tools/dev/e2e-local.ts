@@ -17,6 +17,8 @@ import { parseArgs } from "node:util";
 import devSigningKey from "./dev-signing-key.json" with { type: "json" };
 import { signDevToken } from "./dev-token.ts";
 import { createWranglerKvStore } from "../wrangler/kv-store.ts";
+import { executeD1Sql } from "../wrangler/d1.ts";
+import { createSqlLedger } from "../../db/tenant-ledger.ts";
 import { formatSummary } from "../entra-sim/report.ts";
 import { runAppsSimulation } from "../entra-sim/run-apps-simulation.ts";
 import { runSimulation } from "../entra-sim/run-simulation.ts";
@@ -84,14 +86,15 @@ try {
     const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", shard, "--local", "--persist-to", state], { env, encoding: "utf8" });
     if (migrate.status !== 0) throw new Error(`D1 migrations of shard ${shard} failed:\n${migrate.stdout}\n${migrate.stderr}`);
   }
-  const store = createWranglerKvStore({ remote: false, persistTo: state });
-  await addTenant({ store, now: () => new Date() }, TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check", managers: MANAGERS, shard: shards.at(-1) });
+  const target = { remote: false, persistTo: state };
+  const commands = { store: createWranglerKvStore(target), ledger: createSqlLedger(executeD1Sql(target)), actor: { name: "e2e-local", source: "cli" as const }, now: () => new Date() };
+  await addTenant(commands, TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check", managers: MANAGERS, shard: shards.at(-1) });
   const appCount = values.apps === undefined ? 0 : Number(values.apps);
   if (!(Number.isInteger(appCount) && appCount >= 0 && appCount <= APP_MANAGERS.length)) throw new Error(`--apps is 0 to ${APP_MANAGERS.length}`);
   const apps = appCount
-    ? await addTenant({ store, now: () => new Date() }, APPS_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, one app per manager", managers: APP_MANAGERS.slice(0, appCount) })
+    ? await addTenant(commands, APPS_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, one app per manager", managers: APP_MANAGERS.slice(0, appCount) })
     : undefined;
-  await addTenant({ store, now: () => new Date() }, MISSPELT_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, misspelt manager", managers: ["Ann Manager"] });
+  await addTenant(commands, MISSPELT_TENANT_ID, { accountId: "TM-E2E", name: "End-to-end check, misspelt manager", managers: ["Ann Manager"] });
   say(`migrated D1 shards ${shards.join(", ")} and approved tenant ${TENANT_ID} (shard ${shards.at(-1)})${apps ? ` and ${APPS_TENANT_ID} (${appCount} managers)` : ""} in ${state}`);
 
   const log = createWriteStream(devLog);

@@ -1,21 +1,33 @@
 // `npm start`: the gateway on local D1/KV/Queue at http://localhost:8787/scim/v2. Applies the migrations to
 // both local shards (DB and DB_2, as wrangler.toml declares them), puts the development tenants on the
 // local allow-list (dev-tenant.ts: the development tenant on DB_2, so the path through a second shard is
-// exercised every day; the one with four managers on DB), prints how to call it, then runs
-// `wrangler dev` and, beside it, the TeleMessage core emulator at http://localhost:8788 (CORE_URL of the
-// local config), so every change can be watched arriving at the core. Local wrangler dev runs no cron
-// triggers, so this script calls the scheduled handler once a minute itself (the outbox cron: re-sends,
-// redrives, pruning).
+// exercised every day; the one with four managers on DB) unless the audit trail already has
+// them (then the console and the CLI own them), prints how to call it, then runs `wrangler dev` and, beside
+// it, the TeleMessage core emulator at http://localhost:8788 (CORE_URL of the local config), so every change
+// can be watched arriving at the core, and the account managers' console at http://localhost:8789 behind a
+// stand-in for Cloudflare Access (access-emulator.ts). Local wrangler dev runs no cron triggers, so this
+// script calls the scheduled handler once a minute itself (the outbox cron: re-sends, redrives, pruning,
+// allow-list publishes).
+//
+// PORT, CORE_EMULATOR_PORT and CONSOLE_PORT move the three; `--persist-to <dir>` keeps all local state there
+// instead of .wrangler/state (the browser tests run the whole thing in a throwaway directory).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import type { JWK } from "jose";
 import { parse } from "smol-toml";
 import { tenantKey } from "../../tenants/record.ts";
 import { shardOf } from "../../tenants/shard.ts";
 import { shardsOf, type ShardedEnvironment } from "../wrangler/shards.ts";
+import devAccessKey from "./dev-access-key.json" with { type: "json" };
+import { DEFAULT_DEV_EMAIL, startAccessEmulator } from "./access-emulator.ts";
 import { DEV_APPS_TENANT_ID, DEV_APPS_TENANT_RECORD, DEV_TENANT_ID, DEV_TENANT_RECORD, managerNames } from "./dev-tenant.ts";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const CORE_PORT = Number(process.env.CORE_EMULATOR_PORT ?? 8788);
+const CONSOLE_PORT = Number(process.env.CONSOLE_PORT ?? 8789);
+const args = process.argv.slice(2);
+const persistAt = args.indexOf("--persist-to");
+const persistTo = persistAt >= 0 ? ["--persist-to", args[persistAt + 1] ?? ""] : [];
 /** Used when neither .dev.vars nor the environment sets CORE_TOKEN; the emulator is told the same. */
 const DEV_CORE_TOKEN = "local-dev-core-token";
 const CRON_INTERVAL_MS = 60_000;
@@ -39,15 +51,31 @@ function wrangler(args: string[]): void {
   }
 }
 
+/** The development tenants the audit trail already holds: changed in the console or the CLI, left alone. */
+function recordedTenants(ids: string[]): Set<string> {
+  const sql = `SELECT tenant_id FROM tenant_records WHERE tenant_id IN (${ids.map((id) => `'${id}'`).join(", ")})`;
+  const result = spawnSync("wrangler", ["d1", "execute", "DB", "--local", ...persistTo, "--json", "--command", sql], { encoding: "utf8", env });
+  if (result.status !== 0) return new Set();
+  const rows = (JSON.parse(result.stdout.slice(result.stdout.search(/^\[/m))) as { results?: { tenant_id: string }[] }[])[0]?.results ?? [];
+  return new Set(rows.map((row) => row.tenant_id));
+}
+
 const shards = shardsOf(parse(readFileSync("wrangler.toml", "utf8")) as ShardedEnvironment);
-for (const shard of shards) wrangler(["d1", "migrations", "apply", shard, "--local"]);
-for (const [tenantId, record] of [
+for (const shard of shards) wrangler(["d1", "migrations", "apply", shard, "--local", ...persistTo]);
+const devTenants = [
   [DEV_TENANT_ID, DEV_TENANT_RECORD],
   [DEV_APPS_TENANT_ID, DEV_APPS_TENANT_RECORD],
-] as const) {
+] as const;
+const recorded = recordedTenants(devTenants.map(([id]) => id));
+for (const [tenantId, record] of devTenants) {
+  if (recorded.has(tenantId)) continue;
   const stored = { ...record, updatedAt: new Date().toISOString() };
-  wrangler(["kv", "key", "put", "--binding", "TENANTS", "--local", tenantKey(tenantId), JSON.stringify(stored)]);
+  wrangler(["kv", "key", "put", "--binding", "TENANTS", "--local", ...persistTo, tenantKey(tenantId), JSON.stringify(stored)]);
 }
+
+// The console's Access application, as the local configuration names it (wrangler.toml [vars]).
+const vars = (parse(readFileSync("wrangler.toml", "utf8")) as { vars?: Record<string, string> }).vars ?? {};
+const consoleUrl = `http://localhost:${CONSOLE_PORT}/`;
 
 const base = `http://localhost:${PORT}/scim/v2`;
 console.log(`
@@ -60,6 +88,7 @@ TeleMessage provisioning gateway (local)
   Try it:               curl -H "Authorization: Bearer $(npm run -s token -- --tenant ${DEV_TENANT_ID})" '${base}/Users'
   Core emulator:        http://localhost:${CORE_PORT}  (GET /users, GET /events, POST /_control/fail)
   Outbox:               npm run outbox -- status
+  Console:              ${consoleUrl}  (account managers; a stand-in for Cloudflare Access signs you in)
 `);
 
 let stopping = false;
@@ -69,10 +98,25 @@ core.on("exit", (code, signal) => {
   console.error(`\nThe core emulator stopped (${code ? `exit ${code}; is port ${CORE_PORT} taken?` : signal}). Changes are retried until a core answers.`);
 });
 
-const coreUrlVar = CORE_PORT === 8788 ? [] : ["--var", `CORE_URL:http://localhost:${CORE_PORT}`];
-const dev = spawn("wrangler", ["dev", "--port", String(PORT), "--ip", "127.0.0.1", "--test-scheduled", ...coreUrlVar, ...process.argv.slice(2)], {
+const portVars = [
+  ...(CORE_PORT === 8788 ? [] : ["--var", `CORE_URL:http://localhost:${CORE_PORT}`]),
+  ...(CONSOLE_PORT === 8789 ? [] : ["--var", `CONSOLE_HOST:localhost:${CONSOLE_PORT}`]),
+  ...(PORT === 8787 ? [] : ["--var", `GATEWAY_ORIGIN:http://localhost:${PORT}`]),
+];
+const dev = spawn("wrangler", ["dev", "--port", String(PORT), "--ip", "127.0.0.1", "--test-scheduled", ...portVars, ...args], {
   stdio: "inherit",
   env,
+});
+const accessEmulator = await startAccessEmulator({
+  port: CONSOLE_PORT,
+  workerOrigin: `http://127.0.0.1:${PORT}`,
+  teamDomain: vars.ACCESS_TEAM_DOMAIN ?? "",
+  audience: vars.ACCESS_AUD ?? "",
+  jwk: devAccessKey as JWK,
+  defaultEmail: process.env.CONSOLE_EMAIL ?? DEFAULT_DEV_EMAIL,
+}).catch((error: unknown) => {
+  console.error(`\nThe console's Access stand-in could not listen on port ${CONSOLE_PORT} (${error instanceof Error ? error.message : String(error)}); set CONSOLE_PORT.`);
+  return undefined;
 });
 const cron = setInterval(() => {
   fetch(`http://127.0.0.1:${PORT}/__scheduled?cron=*+*+*+*+*`).catch(() => {}); // not up yet: next minute
@@ -82,6 +126,7 @@ const stop = (signal: NodeJS.Signals) => {
   stopping = true;
   dev.kill(signal);
   core.kill(signal);
+  accessEmulator?.close();
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
@@ -89,5 +134,6 @@ dev.on("exit", (code) => {
   stopping = true;
   clearInterval(cron);
   core.kill("SIGTERM");
+  accessEmulator?.close();
   process.exit(code ?? 0);
 });

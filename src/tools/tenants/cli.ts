@@ -1,7 +1,8 @@
 // `npm run tenants -- <command>`: argv in, exit status out. Parses the options of each command, runs the
-// command from tenants/commands.ts against the store it is given, and prints the result for a person or,
-// with --json, for a script. The store, the D1 queries, the clock, the prompt and the output are injected
-// (main.ts wires the real ones), so this runs the same in tests as on an account manager's laptop.
+// command from tenants/commands.ts (the same the web console runs) against the ledger and store it is
+// given, and prints the result for a person or, with --json, for a script. The ledger, the store, who is
+// running it, the D1 queries, the clock, the prompt and the output are injected (main.ts wires the real
+// ones), so this runs the same in tests as on an account manager's laptop.
 //
 // Safe production writes (issue 14 §5): --env must name an environment of wrangler.toml, checked before
 // wrangler runs; every write to production is shown (target and change) and confirmed, unless --yes.
@@ -14,6 +15,7 @@ import { previewWrite, type Write } from "./preview.ts";
 import {
   addTenant,
   parseTenantId,
+  setTenantShard,
   disableTenant,
   enableTenant,
   issueToken,
@@ -21,6 +23,7 @@ import {
   removeTenant,
   revokeToken,
   showTenant,
+  tenantHistory,
   TenantCommandError,
   updateTenant,
   type ChangeResult,
@@ -31,6 +34,7 @@ import { parseCallingCodes } from "../../tenants/calling-codes.ts";
 import type { ManagerRename } from "../../tenants/manager-edits.ts";
 import type { ManagerUsers } from "../../tenants/manager-users.ts";
 import type { TenantStore } from "../../tenants/store.ts";
+import type { TenantLedger } from "../../tenants/ledger.ts";
 import { parseGatewayHost } from "./gateway-host.ts";
 import { COMMAND_USAGE, PROPAGATION_NOTE, TENANTS_USAGE } from "./help.ts";
 import {
@@ -45,6 +49,7 @@ import {
   SWITCH_TO_SECRET_TOKEN_QUESTION,
   type ListActivity,
 } from "./output.ts";
+import { renderHistory } from "./history-output.ts";
 import type { WranglerTarget } from "../wrangler/kv-store.ts";
 import type { CapacityFigures } from "../capacity/model.ts";
 import { chooseShard, ShardUsageError } from "./placement.ts";
@@ -56,6 +61,10 @@ import { LOCAL_SETTLE_MS, MOVE_STEPS, MoveError, moveTenant, rollbackMove, SETTL
 
 export type TenantsCliIo = {
   openStore: (target: WranglerTarget) => TenantStore;
+  /** The ledger of changes (the control plane's D1, through wrangler): serialises edits, keeps the history. */
+  openLedger: (target: WranglerTarget) => TenantLedger;
+  /** Who is making changes, for the audit trail (actor.ts); asked only by commands that write. */
+  actor: (target: WranglerTarget) => Promise<string>;
   /** The tenant's users in D1 (through wrangler), to count and move them when managers change. */
   openUsers?: (target: WranglerTarget) => ManagerUsers;
   /** The shards of the target environment and how full each is (shard-sizes.ts): for add and list. */
@@ -98,12 +107,17 @@ const WHERE_OPTIONS: Options = {
   help: { type: "boolean", short: "h" },
 };
 
+/** Every command that writes takes a reason, kept in the audit trail. */
+const REASON: Options = { reason: { type: "string" } };
+
 const COMMAND_OPTIONS: Record<string, Options> = {
   list: {},
   activity: {},
   doctor: {},
   show: { host: { type: "string" } },
+  history: { limit: { type: "string" } },
   add: {
+    ...REASON,
     account: { type: "string" },
     name: { type: "string" },
     manager: { type: "string", multiple: true },
@@ -114,6 +128,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     shard: { type: "string" },
   },
   update: {
+    ...REASON,
     account: { type: "string" },
     name: { type: "string" },
     manager: { type: "string", multiple: true },
@@ -126,13 +141,15 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     "calling-code": { type: "string", multiple: true },
     "any-calling-code": { type: "boolean" },
   },
-  disable: {},
-  enable: {},
-  remove: {},
-  "issue-token": { force: { type: "boolean" }, auth: { type: "string" } },
-  "revoke-token": {},
-  move: { to: { type: "string" }, rollback: { type: "boolean" }, "stop-after": { type: "string" } },
+  disable: { ...REASON },
+  enable: { ...REASON },
+  remove: { ...REASON },
+  "issue-token": { ...REASON, force: { type: "boolean" }, auth: { type: "string" } },
+  "revoke-token": { ...REASON },
+  move: { ...REASON, to: { type: "string" }, rollback: { type: "boolean" }, "stop-after": { type: "string" } },
 };
+
+const READ_ONLY = new Set(["list", "show", "history", "activity", "doctor"]);
 
 class UsageError extends Error {}
 
@@ -169,6 +186,9 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
     const production = target.remote && target.env !== undefined && (io.environments?.(target.config)?.isProduction(target.env) ?? target.env === "production");
     const deps: TenantCommandDeps = {
       store: io.openStore(target),
+      ledger: io.openLedger(target),
+      // Read-only commands need no name; a write without one is refused before anything is written.
+      actor: { name: READ_ONLY.has(command) ? "" : await io.actor(target), source: "cli" },
       now: io.now ?? (() => new Date()),
       ...(io.random ? { random: io.random } : {}),
       ...(io.openUsers && command === "update" ? { users: io.openUsers(target) } : {}),
@@ -207,7 +227,15 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
       if (!tenant || extra.length) throw new UsageError("move takes one tenant");
       const moves = io.openMoves?.(target);
       if (!moves) throw new UsageError("moving tenants needs D1 access, which this caller does not give");
-      const ports: MovePorts = { ...moves, store: deps.store, now: deps.now, say: (line) => io.stderr(`${line}\n`) };
+      const reason = typeof values.reason === "string" ? values.reason : `moved between shards (npm run tenants -- move)`;
+      const ports: MovePorts = {
+        ...moves,
+        store: deps.store,
+        // The flip goes through the ledger like any change, so the console and later edits keep the shard.
+        recordShard: async (id, shard) => void (await setTenantShard(deps, id, shard, { reason })),
+        now: deps.now,
+        say: (line) => io.stderr(`${line}\n`),
+      };
       const tenantId = parseTenantId(tenant);
       if (values.rollback === true) {
         if (values.to !== undefined || values["stop-after"] !== undefined) throw new UsageError("--rollback takes no --to or --stop-after");
@@ -266,6 +294,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
     }
 
     const tenant = onlyTenant(positionals);
+    const because = { ...(typeof values.reason === "string" && values.reason.trim() ? { reason: values.reason } : {}) };
     if (command === "activity" || command === "doctor") {
       if (!io.queryD1) throw new UsageError(`${command} needs the gateway's D1 (run it through npm run tenants)`);
       const tenantId = parseTenantId(tenant);
@@ -284,6 +313,13 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
       return problems > 0 ? EXIT_REFUSED : EXIT_OK;
     }
     switch (command) {
+      case "history": {
+        const limit = values.limit === undefined ? undefined : Number(values.limit);
+        if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) throw new UsageError("--limit is a whole number of at least 1");
+        const entries = await tenantHistory(deps, tenant, limit);
+        io.stdout(json ? toJson({ target: describeTarget(target), tenantId: tenant.trim().toLowerCase(), history: entries }) : renderHistory(tenant.trim().toLowerCase(), entries, target));
+        return EXIT_OK;
+      }
       case "show": {
         const host = typeof values.host === "string" ? parseGatewayHost(values.host) : io.gatewayHost?.(target);
         if (typeof values.host === "string" && !host) throw new UsageError("--host is the gateway's origin, e.g. https://scim.example.com");
@@ -314,7 +350,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
           enabled: values.disabled !== true,
           ...(choice?.shard ? { shard: choice.shard } : {}),
         };
-        return await write((d) => addTenant(d, tenant, input, { force: values.force === true }));
+        return await write((d) => addTenant(d, tenant, input, { ...because, force: values.force === true }));
       }
       case "update": {
         const replace = strings(values.manager);
@@ -342,12 +378,12 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
           ...(values["any-calling-code"] ? { callingCodes: null } : callingCodes.length ? { callingCodes } : {}),
         };
         if (Object.keys(update).length === 0) throw new UsageError("update needs something to change");
-        return await write((d) => updateTenant(d, tenant, update));
+        return await write((d) => updateTenant(d, tenant, update, because));
       }
       case "disable":
-        return await write((d) => disableTenant(d, tenant));
+        return await write((d) => disableTenant(d, tenant, because));
       case "enable":
-        return await write((d) => enableTenant(d, tenant));
+        return await write((d) => enableTenant(d, tenant, because));
       case "remove": {
         // Production asks in write(), with the record's fields; elsewhere this one question.
         if (values.yes !== true && !production) {
@@ -360,7 +396,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
             return EXIT_REFUSED;
           }
         }
-        return await write((d) => removeTenant(d, tenant));
+        return await write((d) => removeTenant(d, tenant, because));
       }
       case "issue-token": {
         let authMode = values.auth !== undefined ? authModeOf(values.auth) : undefined;
@@ -376,10 +412,10 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
           }
         }
         const mode = authMode;
-        return await write((d) => issueToken(d, tenant, { force: values.force === true, ...(mode ? { authMode: mode } : {}) }));
+        return await write((d) => issueToken(d, tenant, { ...because, force: values.force === true, ...(mode ? { authMode: mode } : {}) }));
       }
       case "revoke-token":
-        return await write((d) => revokeToken(d, tenant));
+        return await write((d) => revokeToken(d, tenant, because));
     }
     return usageError(io, command, "unknown command");
   } catch (error) {

@@ -13,7 +13,11 @@ const WHERE = `Where (every command):
   --persist-to <dir>     local state directory other than .wrangler/state (wrangler's --persist-to)
   --config <path>        another wrangler.toml
   --json                 machine-readable output on stdout (errors too, with a non-zero exit)
-  -h, --help             this page`;
+  -h, --help             this page
+
+Every change is recorded in the tenant's history (the audit trail in D1, \`history <tenant>\`) with who made
+it: TENANTS_ACTOR if set, else the e-mail of your wrangler login (--remote) or your user name (local).
+  --reason <text>        why, kept with the change (every command that writes)`;
 
 export const TENANTS_USAGE = `usage: npm run tenants -- <command> [options]
 
@@ -34,6 +38,7 @@ Commands:
   remove <tenant> [--yes]       delete the record (asks first)
   issue-token <tenant>          create a secret token for Entra's Secret Token field (shown once)
   revoke-token <tenant>         delete the secret token
+  history <tenant> [--limit n]  every recorded change: who, when, what, why, and whether the gateway has it
   move <tenant> --to <shard>    move its users to another shard (D1 database) while Entra keeps writing
 
 ${WHERE}
@@ -41,6 +46,14 @@ ${WHERE}
 \`npm run tenants -- <command> --help\` explains one command. ${PROPAGATION_NOTE}`;
 
 export const COMMAND_USAGE: Record<string, string> = {
+  history: `usage: npm run tenants -- history <tenant> [--limit <n>] [--remote --env <name>] [--json]
+
+The tenant's audit trail, newest first: each version with when, who (an Access e-mail for changes made in
+the web console; the CLI's TENANTS_ACTOR or wrangler login), what changed field by field, the reason given,
+and whether it reached KV (what the gateway reads). A publish that failed is shown with its error until the
+gateway's cron, which retries every minute, lands it. Default limit 50.
+
+${WHERE}`,
   move: `usage: npm run tenants -- move <tenant> --to <DB_n> [--rollback] [--stop-after <step>] [--remote --env <name>]
 
 Moves the tenant's users, undelivered change events, delivery cursors and user count to another shard, live

@@ -1,17 +1,20 @@
 // npm run tenants -- <command>: the account managers' allow-list tool. Wires the real world into
-// cli.ts: wrangler's KV and D1 (local, or Cloudflare with --remote --env), the terminal, the clock,
-// and wrangler.toml for the host of the Tenant URLs `show` prints and the environments --env may name.
+// cli.ts: wrangler's KV and D1 (local, or Cloudflare with --remote --env; the ledger in D1's first database),
+// who is running it (actor.ts), the terminal, the clock, and wrangler.toml for the host of the Tenant URLs
+// `show` prints and the environments --env may name.
 import { confirm } from "../prompt.ts";
 import { readWranglerConfig } from "../wrangler/config.ts";
 import { defaultGatewayHost } from "./gateway-host.ts";
-import { createManagerUsers } from "./manager-moves.ts";
+import { createManagerUsers } from "../../users/manager-moves.ts";
 import { runTenantsCli } from "./cli.ts";
-import { executeD1, queryD1WithMeta } from "../wrangler/d1.ts";
+import { executeD1, executeD1Sql, queryD1WithMeta } from "../wrangler/d1.ts";
 import { readShards } from "../wrangler/shards.ts";
 import { loadCapacityFigures } from "../capacity/load.ts";
 import { createShardSizes } from "./shard-sizes.ts";
 import { runWrangler } from "../wrangler/run.ts";
 import { environmentsOf } from "../wrangler/environments.ts";
+import { createSqlLedger } from "../../db/tenant-ledger.ts";
+import { cliActor } from "./actor.ts";
 import { createWranglerKvStore, type WranglerTarget } from "../wrangler/kv-store.ts";
 
 /** What one `--command` argument may hold (Linux: 128 KiB per argument), with room to spare. */
@@ -22,6 +25,8 @@ const gatewayHost = (target: WranglerTarget): string | undefined => defaultGatew
 
 process.exitCode = await runTenantsCli(process.argv.slice(2), {
   openStore: createWranglerKvStore,
+  openLedger: (target) => createSqlLedger(executeD1Sql(target)),
+  actor: (target) => cliActor(target),
   openUsers: (target) =>
     createManagerUsers((shard, statements) => executeD1(target, statements, runWrangler, shard), { now: () => new Date(), newId: () => crypto.randomUUID() }),
   openShards: (target) =>

@@ -24,19 +24,8 @@ export function describeManagers(list: ManagerList | undefined): string {
 
 const managersOf = (record: TenantRecord): string => describeManagers(record.managers);
 
-export type TenantUrl = { key: string; name: string; aliases: string[]; retired: boolean; url: string };
-
-/** Each manager's Tenant URL, ready to paste into its Entra app; undefined when the record lists none. */
-export function managerTenantUrls(record: TenantRecord, host: string | undefined): TenantUrl[] | undefined {
-  if (!record.managers) return undefined;
-  return toManagers(record.managers).map((m) => ({
-    key: m.key,
-    name: m.name,
-    aliases: [...m.aliases],
-    retired: m.retired,
-    url: `${host ?? "https://<gateway host>"}/scim/v2/managers/${m.key}?aadOptscim062020`,
-  }));
-}
+export { managerTenantUrls, type TenantUrl } from "../../tenants/tenant-urls.ts";
+import { managerTenantUrls } from "../../tenants/tenant-urls.ts";
 
 /** What a tenant's auth mode lets it call with (docs/security.md, "Auth modes"). */
 export function describeAuthMode(record: TenantRecord): string {
@@ -208,7 +197,16 @@ export function renderChange(result: ChangeResult, target: WranglerTarget, propa
   }
   const advice = authModeAdvice(result);
   if (advice) lines.push("", advice);
-  if (result.action !== "unchanged") lines.push("", propagationNote);
+  if (result.version !== undefined) lines.push("", `Recorded as version ${result.version} of the tenant's history (\`npm run tenants -- history ${result.tenantId}\`).`);
+  if (result.publish && !result.publish.ok) {
+    lines.push(
+      "",
+      `NOT YET PUBLISHED: the change is recorded, but putting it into KV failed (${result.publish.error}), so the gateway`,
+      "still answers with the previous record. The gateway's cron retries every minute; the history shows when it lands.",
+    );
+  } else if (result.action !== "unchanged") {
+    lines.push("", propagationNote);
+  }
   return `${lines.join("\n")}\n`;
 }
 

@@ -2,7 +2,9 @@
 // so the operator command reaches the local databases `npm start` uses and, with --remote --env,
 // Cloudflare's, reusing the operator's `wrangler login`. Node only.
 import { DEFAULT_SHARD, type ShardName } from "../../tenants/shard.ts";
+import type { ExecuteSql } from "../../db/tenant-ledger.ts";
 import { parseJsonOutput, runWrangler, targetFlags, WranglerError, type RunWrangler, type WranglerResult, type WranglerTarget } from "./run.ts";
+import { inlineStatement } from "./sql-literal.ts";
 
 export type D1Target = WranglerTarget;
 
@@ -79,3 +81,12 @@ export async function executeD1(
   if (parsed.length !== statements.length || parsed.some((r) => !r.success)) throw new WranglerError("d1 execute", result);
   return parsed.map((r) => r.results ?? []);
 }
+
+/**
+ * The Worker's parameterised SQL (src/db/tenant-ledger.ts) through wrangler: the values inlined as literals
+ * (sql-literal.ts), the statements run as one batch. DB is the first database, the control plane's.
+ */
+export const executeD1Sql =
+  (target: D1Target, run: RunWrangler = runWrangler): ExecuteSql =>
+  (statements) =>
+    executeD1(target, statements.map(inlineStatement), run);

@@ -38,7 +38,13 @@ export const LOCAL_SETTLE_MS = 10_000;
 
 export type MovePorts = {
   execute: ExecuteOn;
+  /** The allow-list as the gateway reads it (KV): the record the move starts from. */
   store: TenantStore;
+  /**
+   * The flip: the tenant's record names `shard` from now on. The CLI records it in the ledger and publishes
+   * it (tenants/commands.ts setTenantShard), so the console and later edits keep it.
+   */
+  recordShard: (tenantId: string, shard: ShardName, at: string) => Promise<void>;
   now: () => Date;
   sleep: (ms: number) => Promise<void>;
   say: (line: string) => void;
@@ -160,14 +166,10 @@ async function runStep(step: MoveStep, state: MoveState, ports: MovePorts, settl
       break;
     }
     case "flipped": {
-      const key = tenantKey(id);
-      const raw = await ports.store.get(key);
+      const raw = await ports.store.get(tenantKey(id));
       if (raw === undefined) throw new MoveError(`Tenant ${id} left the allow-list during the move; roll it back (--rollback).`);
-      const json = JSON.parse(raw) as Record<string, unknown>;
       const at = ports.now().toISOString();
-      const flipped = JSON.stringify({ ...json, shard: to, updatedAt: at });
-      if (!parseStoredRecord(flipped).ok) throw new MoveError(`Tenant ${id}'s record cannot name shard ${to}.`);
-      await ports.store.put(key, flipped);
+      await ports.recordShard(id, to, at);
       flippedAt = at;
       extra = `, flipped_at = ${literal(at)}`;
       break;

@@ -1,9 +1,11 @@
 // The D1 side of renaming or removing a manager (`npm run tenants -- update --rename-manager OLD=NEW`,
-// `--remove-manager`): count the users stored under a manager's names, and move them to the new name with
-// one change event each, as the Worker would record a write (users/change-event.ts builds the event, so
-// the core learns the new manager exactly as it learns any change; the cron forwards 'pending' events).
+// `--remove-manager`, and the same forms of the web console): count the users stored under a manager's names,
+// and move them to the new name with one change event each, as the Worker would record a write
+// (users/change-event.ts builds the event, so the core learns the new manager exactly as it learns any
+// change; the cron forwards 'pending' events).
 //
-// SQL goes through `wrangler d1 execute --command`, which takes no bound parameters. So nothing free-form
+// The CLI's SQL goes through `wrangler d1 execute --command`, which takes no bound parameters; the console
+// runs the same text on the tenant's database. So nothing free-form
 // is ever spliced in as text: names, JSON and ISO times go in as hex blobs (CAST(X'..' AS TEXT)), and ids
 // are checked against the GUID pattern first. No node: imports, so the Workers tests run the very same
 // statements against their D1 (test/http/manager-rename.test.ts).
@@ -11,11 +13,11 @@
 // Concurrency with Entra's own writes is settled as the Worker settles it: each user's UPDATE applies only
 // at the version read (`WHERE version = v`), and its event is inserted only if that UPDATE applied (the
 // event's id is the user's new last_event_id). A user changed in between is simply read again next pass.
-import type { UserRow } from "../../db/schema.ts";
-import type { ManagerUsers } from "../../tenants/manager-users.ts";
-import { GUID_PATTERN, type TenantRecord } from "../../tenants/record.ts";
-import { shardOf, type ShardName } from "../../tenants/shard.ts";
-import { buildChangeEvent, changeTypeOf } from "../../users/change-event.ts";
+import type { UserRow } from "../db/schema.ts";
+import type { ManagerUsers } from "../tenants/manager-users.ts";
+import { GUID_PATTERN, type TenantRecord } from "../tenants/record.ts";
+import { buildChangeEvent, changeTypeOf } from "./change-event.ts";
+import { shardOf, type ShardName } from "../tenants/shard.ts";
 
 /** Runs statements as one batch (one transaction) on a shard and answers each one's result rows. */
 export type ExecuteStatements = (shard: ShardName, statements: string[]) => Promise<Record<string, unknown>[][]>;
