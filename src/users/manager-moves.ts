@@ -84,7 +84,9 @@ export function moveStatements(current: UserRow, record: TenantRecord, to: strin
   const id = `'${guid(current.id, "user id")}'`;
   return [
     `UPDATE users SET manager = ${text(to)}, version = ${next.version}, last_event_id = '${eventId}', updated_at = ${text(at)} ` +
-      `WHERE tenant_id = ${tenant} AND id = ${id} AND version = ${integer(current.version)} RETURNING id`,
+      // Not while the tenant moves between shards (db/fence-store.ts): the move's copy must stay its only state.
+      `WHERE tenant_id = ${tenant} AND id = ${id} AND version = ${integer(current.version)} ` +
+      `AND NOT EXISTS (SELECT 1 FROM tenant_fences WHERE tenant_id = ${tenant}) RETURNING id`,
     "INSERT INTO change_events (id, tenant_id, user_id, type, version, occurred_at, payload, state, attempts) " +
       `SELECT '${eventId}', ${tenant}, ${id}, '${event.type}', ${next.version}, ${text(at)}, ${text(JSON.stringify(event.payload))}, 'pending', 0 ` +
       `FROM users WHERE tenant_id = ${tenant} AND id = ${id} AND last_event_id = '${eventId}'`,

@@ -65,6 +65,16 @@ describe("--rename-manager OLD=NEW", () => {
     ]);
   });
 
+  it("moves no user of a tenant that is moving between shards (its fence, issue 15 §3), and says how many remain", async () => {
+    const t = await managedTenant({ managers: ["Ann Manager"] });
+    const created = await t.send(undefined, "POST", "/Users", entraUser("11234567890"));
+    await testD1.prepare("INSERT INTO tenant_fences (tenant_id, state, shard, since) VALUES (?, 'moving-out', 'DB', 'now')").bind(t.tenantId).run();
+    const renamed = await updateTenant(commandDeps(), t.tenantId, { renameManagers: [{ from: "Ann Manager", to: "Ann Smith" }] });
+    await testD1.prepare("DELETE FROM tenant_fences WHERE tenant_id = ?").bind(t.tenantId).run();
+    expect(renamed.managerUsers?.[0]).toMatchObject({ users: 1, moved: 0, remaining: 1 });
+    expect((await storedUser(t.tenantId, created.body.id))?.version, "the copy a move is making stays the user's only state").toBe(1);
+  });
+
   it("run again, moves nothing twice and changes nothing", async () => {
     const t = await managedTenant({ managers: ["Ann Manager"] });
     const created = await t.send(undefined, "POST", "/Users", entraUser("11234567890"));
