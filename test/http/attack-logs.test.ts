@@ -2,7 +2,8 @@
 // request can carry them (body, filter, PATCH paths and value filters, ids, attribute selection, headers, the
 // manager key, the token). Every line the Worker prints (console.log, .warn, .error) is captured and searched
 // for the number, parts of it, and the address (docs/security.md: never a phone number, e-mail or token).
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { capturePrintedLines, settle } from "../support/attack.ts";
 import { call, connectedTenant, entraUser } from "../support/gateway.ts";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
@@ -11,19 +12,7 @@ const patchOf = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations
 const NUMBER = "447700900123";
 const EMAIL = "ann.lee@contoso.example";
 
-let printed: string[] = [];
-beforeEach(() => {
-  printed = [];
-  for (const method of ["log", "warn", "error", "info", "debug"] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      printed.push(args.map(String).join(" "));
-    });
-  }
-});
-afterEach(() => vi.restoreAllMocks());
-
-/** Waits for the relay's after-response work (waitUntil), whose lines come after the response. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+const printedLines = capturePrintedLines();
 
 describe("the Worker's log lines under a tenant that sends a number and an e-mail everywhere", () => {
   it("never print the number, seven of its digits, the e-mail address or its domain, nor the token, and no error detail quotes them", async () => {
@@ -59,11 +48,11 @@ describe("the Worker's log lines under a tenant that sends a number and an e-mai
     ];
     await settle();
     expect(sent.every((r) => r.status < 500), JSON.stringify(sent.map((r) => r.status))).toBe(true);
-    expect(printed.filter((line) => line.includes('"msg":"request"')).length).toBeGreaterThanOrEqual(sent.length);
+    expect(printedLines().filter((line) => line.includes('"msg":"request"')).length).toBeGreaterThanOrEqual(sent.length);
     // Nor does any error detail, which lands in Entra's provisioning logs (src/scim/mobile.ts).
     const details = sent.flatMap((r) => (r.status >= 400 && r.body?.detail ? [r.body.detail] : [])).join("\n");
     for (const secret of [NUMBER, "3125550199", EMAIL]) expect(details, `a detail quotes ${secret}:\n${details}`).not.toContain(secret);
-    const all = printed.join("\n");
+    const all = printedLines().join("\n");
     for (const secret of [NUMBER, NUMBER.slice(2), NUMBER.slice(-7), "3125550199", "85212345678", EMAIL, "contoso.example", attacker.token.slice(-40)]) {
       expect(all, `found ${secret}`).not.toContain(secret);
     }
@@ -71,15 +60,15 @@ describe("the Worker's log lines under a tenant that sends a number and an e-mai
 
   // Was a hole (low): the request log names attributes the 8 KiB cap left out, and keeps a name out when it has a run
   // of five digits, "it could be part of a phone number" (src/http/request-log.ts). The same number grouped by
-  // dots or dashes, which LOGGABLE_NAME allows, is printed as it is. The name is the tenant's own (its
+  // dots or dashes, which LOGGABLE_NAME allows, is printedLines() as it is. The name is the tenant's own (its
   // mapping's attribute name, not a user's value), hence low; the fix is to count digits, not runs.
   it("keeps a number grouped by dots or dashes out of the dropped-attribute names it logs", async () => {
     const attacker = await connectedTenant();
     const res = await attacker.scim("POST", "/Users", entraUser("11234567890", { "tel.4477.0090.0123": "x".repeat(9_000), "tel-44-7700-9001-23": "y".repeat(8_500) }));
     expect(res.status, res.text.slice(0, 200)).toBe(201);
     await settle();
-    const request = printed.find((line) => line.includes('"droppedAttributes"')) ?? "";
-    expect(request, printed.join("\n")).not.toBe("");
+    const request = printedLines().find((line) => line.includes('"droppedAttributes"')) ?? "";
+    expect(request, printedLines().join("\n")).not.toBe("");
     expect(request.replace(/[.-]/g, ""), request).not.toContain(NUMBER);
   });
 });

@@ -7,6 +7,7 @@
 // a plain PATCH 34 ms; 1,500 x 1,500 copy-into-items (18.5 KB) 7.1 s; 2,500 x 2,500 (31.5 KB) 19 s, and a
 // second tenant's lookup sent meanwhile waited 17.7 s.
 import { describe, expect, it } from "vitest";
+import { attackerAndVictim } from "../support/attack.ts";
 import { connectedTenant, entraUser } from "../support/gateway.ts";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
@@ -15,15 +16,7 @@ const patchOf = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations
 const ONE_SECOND = 1_000;
 const HEAVY = 120_000;
 
-async function twoTenants() {
-  const attacker = await connectedTenant();
-  const victim = await connectedTenant();
-  const created = await attacker.scim("POST", "/Users", entraUser("11234567890"));
-  expect(created.status, created.text).toBe(201);
-  const victimUser = await victim.scim("POST", "/Users", entraUser("441234567890"));
-  expect(victimUser.status, victimUser.text).toBe(201);
-  return { attacker, victim, targetPath: `/Users/${created.body.id}`, victimPath: `/Users/${victimUser.body.id}` };
-}
+const twoTenants = attackerAndVictim;
 
 async function timedPatch(tenant: Awaited<ReturnType<typeof connectedTenant>>, path: string, body: unknown) {
   const bytes = JSON.stringify(body).length;

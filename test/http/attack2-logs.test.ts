@@ -11,24 +11,13 @@
 // (stop logging names, "(other)" for the rest, once the total reaches MAX_DIGITS_IN_NAME), and log as
 // "(other)" a name that is not a schema name and holds more than one dot, or simply log only the names
 // the User schema knows (src/scim/user-attributes.ts SCHEMA_NAMES) with "(other)" and the count for the rest.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { capturePrintedLines, settle } from "../support/attack.ts";
 import { connectedTenant, entraUser } from "../support/gateway.ts";
 
 const NUMBER = "447700900123";
 
-let printed: string[] = [];
-beforeEach(() => {
-  printed = [];
-  for (const method of ["log", "warn", "error", "info", "debug"] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      printed.push(args.map(String).join(" "));
-    });
-  }
-});
-afterEach(() => vi.restoreAllMocks());
-
-/** Waits for the relay's after-response work (waitUntil), whose lines come after the response. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+const printedLines = capturePrintedLines();
 
 describe("dropped-attribute names in the request log", () => {
   // Hole (low): the line held "droppedAttributes":["tel4477","tel0090","tel0123"], the number whole once
@@ -39,8 +28,8 @@ describe("dropped-attribute names in the request log", () => {
     const res = await attacker.scim("POST", "/Users", entraUser("11234567890", { tel4477: "x".repeat(9_000), tel0090: "y".repeat(8_900), tel0123: "z".repeat(8_800) }));
     expect(res.status, res.text.slice(0, 200)).toBe(201);
     await settle();
-    const request = printed.find((line) => line.includes('"droppedAttributes"')) ?? "";
-    expect(request, printed.join("\n")).not.toBe("");
+    const request = printedLines().find((line) => line.includes('"droppedAttributes"')) ?? "";
+    expect(request, printedLines().join("\n")).not.toBe("");
     expect(request.replace(/\D/g, ""), request).not.toContain(NUMBER);
   });
 
@@ -50,8 +39,8 @@ describe("dropped-attribute names in the request log", () => {
     const res = await attacker.scim("POST", "/Users", entraUser("11234567890", { "ann.lee.contoso.example": "x".repeat(9_000) }));
     expect(res.status, res.text.slice(0, 200)).toBe(201);
     await settle();
-    const request = printed.find((line) => line.includes('"droppedAttributes"')) ?? "";
-    expect(request, printed.join("\n")).not.toBe("");
+    const request = printedLines().find((line) => line.includes('"droppedAttributes"')) ?? "";
+    expect(request, printedLines().join("\n")).not.toBe("");
     expect(request, request).not.toContain("contoso.example");
   });
 
@@ -60,7 +49,7 @@ describe("dropped-attribute names in the request log", () => {
     const res = await attacker.scim("POST", "/Users", entraUser("11234567890", { nickName: "x".repeat(9_000) }));
     expect(res.status, res.text.slice(0, 200)).toBe(201);
     await settle();
-    const request = printed.find((line) => line.includes('"droppedAttributes"')) ?? "";
-    expect(request, printed.join("\n")).toContain('"droppedAttributes":["nickName"]');
+    const request = printedLines().find((line) => line.includes('"droppedAttributes"')) ?? "";
+    expect(request, printedLines().join("\n")).toContain('"droppedAttributes":["nickName"]');
   });
 });

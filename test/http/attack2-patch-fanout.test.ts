@@ -23,6 +23,7 @@
 // references count once per place they appear, which is what the next JSON copy will allocate. And charge an
 // operation by the items its path reaches (the product of the arrays along it), not the longest array.
 import { describe, expect, it } from "vitest";
+import { attackerAndVictim } from "../support/attack.ts";
 import { connectedTenant, entraUser } from "../support/gateway.ts";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
@@ -37,15 +38,7 @@ function doublingPatch(depth: number) {
   return patchOf(...ops);
 }
 
-async function twoTenants() {
-  const attacker = await connectedTenant();
-  const victim = await connectedTenant();
-  const created = await attacker.scim("POST", "/Users", entraUser("11234567890"));
-  expect(created.status, created.text).toBe(201);
-  const victimUser = await victim.scim("POST", "/Users", entraUser("441234567890"));
-  expect(victimUser.status, victimUser.text).toBe(201);
-  return { attacker, victim, targetPath: `/Users/${created.body.id}`, victimPath: `/Users/${victimUser.body.id}` };
-}
+const twoTenants = attackerAndVictim;
 
 describe("a PATCH whose path fans out through nested arrays", () => {
   // Hole: the budget charges 12 a level (well inside 20,000), and the work doubles a level.

@@ -18,6 +18,7 @@
 // above costs 4,001 x 626 and is refused. Bounding the document after each operation (see
 // attack2-patch-fanout.test.ts) closes it as well.
 import { describe, expect, it } from "vitest";
+import { attackerAndVictim } from "../support/attack.ts";
 import { connectedTenant, entraUser } from "../support/gateway.ts";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
@@ -30,17 +31,12 @@ describe("a long string put into every item of an array by one replace", () => {
   it(
     "answers a PATCH that replaces 4,000 items with one 40,000-character string within a second",
     async () => {
-      const attacker = await connectedTenant();
-      const victim = await connectedTenant();
-      const created = await attacker.scim("POST", "/Users", entraUser("11234567890"));
-      expect(created.status, created.text).toBe(201);
-      const victimUser = await victim.scim("POST", "/Users", entraUser("441234567890"));
-      expect(victimUser.status, victimUser.text).toBe(201);
+      const { attacker, victim, targetPath, victimPath } = await attackerAndVictim();
       const body = patchOf({ op: "add", path: "x", value: Array<number>(4_000).fill(0) }, { op: "replace", path: "x", value: "y".repeat(40_000) });
       const bytes = JSON.stringify(body).length;
       const started = Date.now();
-      const attack = attacker.scim("PATCH", `/Users/${created.body.id}`, body).then((res) => ({ ...res, ms: Date.now() - started }));
-      const lookup = victim.scim("GET", `/Users/${victimUser.body.id}`).then((res) => ({ ...res, ms: Date.now() - started }));
+      const attack = attacker.scim("PATCH", targetPath, body).then((res) => ({ ...res, ms: Date.now() - started }));
+      const lookup = victim.scim("GET", victimPath).then((res) => ({ ...res, ms: Date.now() - started }));
       const [attacked, looked] = await Promise.all([attack, lookup]);
       expect(attacked.status, attacked.text.slice(0, 300)).toBeLessThan(500);
       expect(looked.status, looked.text).toBe(200);
