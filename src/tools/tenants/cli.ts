@@ -6,9 +6,10 @@
 //
 // Safe production writes (issue 14 §5): --env must name an environment of wrangler.toml, checked before
 // wrangler runs; every write to production is shown (target and change) and confirmed, unless --yes.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseArgs } from "node:util";
+import { authModeOf, COMMAND_OPTIONS, onlyTenant, parseRename, READ_ONLY, strings, targetOf, UsageError, WHERE_OPTIONS } from "./arguments.ts";
 import { describeParseError, didYouMean } from "../command-line.ts";
-import { type Environments, unknownEnvironment } from "../wrangler/environments.ts";
+import type { Environments } from "../wrangler/environments.ts";
 import { diagnose, readActivity, readSummaries, recordOf, type QueryD1 } from "./activity.ts";
 import { renderActivity, renderFindings } from "./activity-output.ts";
 import { previewWrite, type Write } from "./preview.ts";
@@ -29,9 +30,7 @@ import {
   type ChangeResult,
   type TenantCommandDeps,
 } from "../../tenants/commands.ts";
-import { AUTH_MODES, type AuthMode } from "../../tenants/record.ts";
 import { parseCallingCodes } from "../../tenants/calling-codes.ts";
-import type { ManagerRename } from "../../tenants/manager-edits.ts";
 import type { ManagerUsers } from "../../tenants/manager-users.ts";
 import type { TenantStore } from "../../tenants/store.ts";
 import type { TenantLedger } from "../../tenants/ledger.ts";
@@ -95,63 +94,6 @@ export const EXIT_USAGE = 2;
 
 export const LOCAL_NOTE = "The local gateway (npm start) sees the change within a few seconds.";
 
-type Options = ParseArgsConfig["options"] & {};
-
-const WHERE_OPTIONS: Options = {
-  remote: { type: "boolean" },
-  env: { type: "string" },
-  "persist-to": { type: "string" },
-  config: { type: "string" },
-  json: { type: "boolean" },
-  yes: { type: "boolean", short: "y" },
-  help: { type: "boolean", short: "h" },
-};
-
-/** Every command that writes takes a reason, kept in the audit trail. */
-const REASON: Options = { reason: { type: "string" } };
-
-const COMMAND_OPTIONS: Record<string, Options> = {
-  list: {},
-  activity: {},
-  doctor: {},
-  show: { host: { type: "string" } },
-  history: { limit: { type: "string" } },
-  add: {
-    ...REASON,
-    account: { type: "string" },
-    name: { type: "string" },
-    manager: { type: "string", multiple: true },
-    "any-manager": { type: "boolean" },
-    "calling-code": { type: "string", multiple: true },
-    disabled: { type: "boolean" },
-    force: { type: "boolean" },
-    shard: { type: "string" },
-  },
-  update: {
-    ...REASON,
-    account: { type: "string" },
-    name: { type: "string" },
-    manager: { type: "string", multiple: true },
-    "add-manager": { type: "string", multiple: true },
-    "remove-manager": { type: "string", multiple: true },
-    "rename-manager": { type: "string", multiple: true },
-    "remove-alias": { type: "string", multiple: true },
-    "any-manager": { type: "boolean" },
-    auth: { type: "string" },
-    "calling-code": { type: "string", multiple: true },
-    "any-calling-code": { type: "boolean" },
-  },
-  disable: { ...REASON },
-  enable: { ...REASON },
-  remove: { ...REASON },
-  "issue-token": { ...REASON, force: { type: "boolean" }, auth: { type: "string" } },
-  "revoke-token": { ...REASON },
-  move: { ...REASON, to: { type: "string" }, rollback: { type: "boolean" }, "stop-after": { type: "string" } },
-};
-
-const READ_ONLY = new Set(["list", "show", "history", "activity", "doctor"]);
-
-class UsageError extends Error {}
 
 export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -434,48 +376,6 @@ async function tenantSizes(sizes: ShardSizes | undefined): Promise<Map<string, T
   const all = new Map<string, TenantSize>();
   for (const shard of sizes.shards) for (const [tenantId, size] of await sizes.tenants(shard)) all.set(`${shard}/${tenantId}`, size);
   return all;
-}
-
-function targetOf(values: Record<string, unknown>, environmentsOf: TenantsCliIo["environments"]): WranglerTarget {
-  const env = typeof values.env === "string" ? values.env.trim() : undefined;
-  const remote = values.remote === true;
-  // Guards against writing to the wrong place: `--env production` without `--remote` would quietly edit a
-  // local copy, and `--remote` alone would address the placeholder namespace of the local configuration.
-  if (remote && !env) throw new UsageError("--remote needs --env <name> (staging or production)");
-  if (env && !remote) throw new UsageError(`--env names a Cloudflare environment; add --remote to edit its allow-list`);
-  if (remote && values["persist-to"]) throw new UsageError("--persist-to is for the local allow-list only");
-  const environments = env ? environmentsOf?.(typeof values.config === "string" ? values.config : undefined) : undefined;
-  const unknown = env && environments ? unknownEnvironment(env, environments) : undefined;
-  if (unknown) throw new UsageError(unknown);
-  return {
-    remote,
-    ...(env ? { env } : {}),
-    ...(typeof values["persist-to"] === "string" ? { persistTo: values["persist-to"] } : {}),
-    ...(typeof values.config === "string" ? { config: values.config } : {}),
-  };
-}
-
-function onlyTenant(positionals: string[]): string {
-  if (positionals.length === 0) throw new UsageError("name the tenant: its Entra tenant id (a GUID)");
-  if (positionals.length > 1) throw new UsageError(`one tenant at a time (got ${positionals.length})`);
-  return positionals[0] as string;
-}
-
-function authModeOf(value: unknown): AuthMode {
-  const mode = AUTH_MODES.find((m) => m === value);
-  if (!mode) throw new UsageError(`--auth takes one of ${AUTH_MODES.join(", ")}`);
-  return mode;
-}
-
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
-
-/** "OLD=NEW", split at the first "=". */
-function parseRename(text: string): ManagerRename {
-  const at = text.indexOf("=");
-  const from = at < 0 ? "" : text.slice(0, at).trim();
-  const to = at < 0 ? "" : text.slice(at + 1).trim();
-  if (!from || !to) throw new UsageError(`--rename-manager takes "OLD=NEW" (got "${text}")`);
-  return { from, to };
 }
 
 const toJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
