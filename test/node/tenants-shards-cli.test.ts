@@ -159,4 +159,16 @@ describe("tenants move (arguments; the move itself runs on real D1s in test/http
     expect(await cli.run(...argv)).toBe(EXIT_USAGE);
     expect(cli.stderr()).toMatch(message);
   });
+
+  it("asks before a move in production, and moves nothing when the answer is no", async () => {
+    const cli = harness({ DB: { sizeBytes: 0 }, DB_2: { sizeBytes: 0 } });
+    expect(await cli.run("move", TENANT, "--to", "DB_2", "--remote", "--env", "production")).toBe(EXIT_REFUSED);
+    expect(cli.stderr()).toBe("Nothing was moved.\n");
+  });
+
+  it("refuses a production move with --json and no --yes: there is no one to ask", async () => {
+    const cli = harness({ DB: { sizeBytes: 0 }, DB_2: { sizeBytes: 0 } });
+    expect(await cli.run("move", TENANT, "--to", "DB_2", "--remote", "--env", "production", "--json")).toBe(EXIT_USAGE);
+    expect(cli.stderr()).toMatch(/needs --yes/);
+  });
 });

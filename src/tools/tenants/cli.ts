@@ -179,8 +179,18 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
         say: (line) => io.stderr(`${line}\n`),
       };
       const tenantId = parseTenantId(tenant);
+      // A move fences the tenant's writes for a while (Entra sees 503 and retries): asked like any other
+      // production write (issue 14 §5).
+      const confirmMove = async (what: string): Promise<boolean> => {
+        if (!production || values.yes === true) return true;
+        if (json) throw new UsageError(`a move in production with --json needs --yes (there is no one to ask)`);
+        if (await io.confirm(`${what} in ${describeTarget(target)}; its writes answer 503 (Entra retries) while it is fenced.\nThis is PRODUCTION. Go on? [y/N] `)) return true;
+        io.stderr("Nothing was moved.\n");
+        return false;
+      };
       if (values.rollback === true) {
         if (values.to !== undefined || values["stop-after"] !== undefined) throw new UsageError("--rollback takes no --to or --stop-after");
+        if (!(await confirmMove(`Roll back the move of tenant ${tenantId}`))) return EXIT_REFUSED;
         const undone = await rollbackMove(tenantId, ports);
         io.stdout(json ? toJson({ rolledBack: undone }) : `Rolled back the move of ${tenantId} to ${undone?.toShard}; it stays on ${undone?.fromShard}.\n`);
         return EXIT_OK;
@@ -191,6 +201,7 @@ export async function runTenantsCli(argv: string[], io: TenantsCliIo): Promise<n
       if (stopAfter !== undefined && !MOVE_STEPS.includes(stopAfter as MoveStep)) throw new UsageError(`--stop-after is one of ${MOVE_STEPS.join(", ")}`);
       // Locally there is no KV propagation to wait for, only the Worker's record cache (wrangler dev).
       const settleMs = target.remote ? SETTLE_MS : LOCAL_SETTLE_MS;
+      if (!(await confirmMove(`Move tenant ${tenantId} to shard ${to}`))) return EXIT_REFUSED;
       const state = await moveTenant(tenantId, to, ports, { shards: moves.shards, settleMs, ...(stopAfter ? { stopAfter: stopAfter as MoveStep } : {}) });
       io.stdout(json ? toJson({ move: state }) : state.step === "cleaned" ? `Moved ${tenantId} from ${state.fromShard} to ${state.toShard}.\n` : `Move of ${tenantId} stopped after "${state.step}"; run the same command to go on.\n`);
       return EXIT_OK;
