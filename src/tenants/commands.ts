@@ -31,19 +31,7 @@ import {
   type WriteOptions,
 } from "./command-types.ts";
 
-export {
-  MAX_REASON_LENGTH,
-  TenantCommandError,
-  type ChangeResult,
-  type LedgerState,
-  type ListedTenant,
-  type ManagerUsersReport,
-  type NewTenant,
-  type TenantCommandDeps,
-  type TenantCommandErrorCode,
-  type TenantUpdate,
-  type WriteOptions,
-} from "./command-types.ts";
+export * from "./command-types.ts";
 export type { FieldChange, TenantAction } from "./record-diff.ts";
 export { describeIssues, describeTokenHash, diffRecords } from "./record-diff.ts";
 

@@ -31,3 +31,18 @@ export function capturePrintedLines(): () => string[] {
 
 /** Waits for the relay's after-response work (waitUntil), whose lines come after the response. */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+type Scim = Awaited<ReturnType<typeof connectedTenant>>;
+
+/**
+ * Sends the attacker's PATCH and, at the same moment, the victim's lookup (one isolate serves both), and
+ * answers each response with its time from the start, plus a sentence of the figures for assertion messages.
+ */
+export async function patchBesideVictimLookup(attacker: Scim, targetPath: string, victim: Scim, victimPath: string, body: unknown) {
+  const bytes = JSON.stringify(body).length;
+  const started = Date.now();
+  const timed = (response: Promise<Awaited<ReturnType<Scim["scim"]>>>) => response.then((res) => ({ ...res, ms: Date.now() - started }));
+  const [attacked, looked] = await Promise.all([timed(attacker.scim("PATCH", targetPath, body)), timed(victim.scim("GET", victimPath))]);
+  const figures = `a ${bytes}-byte PATCH took ${attacked.ms} ms (answer ${attacked.status}); the victim's lookup sent meanwhile took ${looked.ms} ms`;
+  return { attacked, looked, figures };
+}
