@@ -7,7 +7,8 @@
 // names, which is what both D1's .all() and wrangler's --json give.
 //
 // The exported names and types of this module are a contract with the console: extend them, do not change
-// them. doctorFindings (doctor.ts) turns a TenantActivity into plain-words findings.
+// them. doctorFindings (doctor.ts, which imports this file, never the other way) turns a TenantActivity into
+// plain-words findings.
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { QueryBuilder, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import type { Db } from "../db/client.ts";
@@ -23,7 +24,6 @@ import {
   type RouteKind,
 } from "./vocabulary.ts";
 
-export { doctorFindings, type Finding, type FindingCode, type WhoActs } from "./doctor.ts";
 export type { Outcome, RouteKind } from "./vocabulary.ts";
 
 /** Requests of one UTC day, route kind and outcome. */

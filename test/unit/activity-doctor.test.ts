@@ -1,7 +1,8 @@
 // The doctor (src/activity/doctor.ts): a tenant's activity and record in, plain-words findings out, each
 // saying who must act. Pure, so every situation of issue 14 §2 is built here as data.
 import { describe, expect, it } from "vitest";
-import { doctorFindings, type Finding, type Refusal, type TenantActivity } from "../../src/activity/read-model.ts";
+import { doctorFindings, type Finding } from "../../src/activity/doctor.ts";
+import type { Refusal, TenantActivity } from "../../src/activity/read-model.ts";
 import type { TenantRecord } from "../../src/tenants/record.ts";
 import { closestName, editDistance } from "../../src/tenants/closest-name.ts";
 

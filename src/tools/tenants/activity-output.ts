@@ -2,7 +2,8 @@
 // strings out; --json prints the TenantActivity and the findings themselves.
 import { escapeUnprintable } from "../../activity/classify.ts";
 import { describeDuration, WHO_LABELS } from "../../activity/doctor.ts";
-import type { Finding, TenantActivity } from "../../activity/read-model.ts";
+import type { Finding } from "../../activity/doctor.ts";
+import type { TenantActivity } from "../../activity/read-model.ts";
 import { ROUTE_KINDS, SUCCESS } from "../../activity/vocabulary.ts";
 import type { TenantRecord } from "../../tenants/record.ts";
 import type { WranglerTarget } from "../wrangler/run.ts";

@@ -7,13 +7,12 @@ import {
   activitySqlText,
   assembleActivity,
   assembleSummaries,
-  doctorFindings,
   summariesSqlText,
-  type Finding,
   type Row,
   type TenantActivity,
   type TenantSummary,
 } from "../../activity/read-model.ts";
+import { doctorFindings, type Finding } from "../../activity/doctor.ts";
 import type { ListedTenant } from "../../tenants/commands.ts";
 import type { TenantRecord } from "../../tenants/record.ts";
 import type { WranglerTarget } from "../wrangler/run.ts";
