@@ -2,14 +2,6 @@
 // outbox cron), built from the runtime's own fetch, clock, randomness, ids, sleep and console (src/deps.ts).
 // The built-ins are frozen first, before any other module runs (src/freeze-builtins.ts).
 import "./freeze-builtins.ts";
-import { writeJsonLine } from "./log.ts";
-import { createWorker } from "./worker.ts";
+import { createWorker, runtimeInputs } from "./worker.ts";
 
-export default createWorker({
-  fetch: (input, init) => fetch(input, init),
-  now: () => new Date(),
-  random: Math.random,
-  newId: () => crypto.randomUUID(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  log: writeJsonLine,
-});
+export default createWorker(runtimeInputs());

@@ -5,6 +5,7 @@
 import { createApp, type AppOptions } from "./app.ts";
 import { openShard, shardNames } from "./db/shards.ts";
 import type { Deps } from "./deps.ts";
+import { writeJsonLine } from "./log.ts";
 import { handleQueueBatch } from "./outbox/consumer.ts";
 import { readForwardingConfig, type ForwardingConfig } from "./outbox/forwarding-config.ts";
 import { runOutboxCrons } from "./outbox/cron.ts";
@@ -16,6 +17,17 @@ import { pruneActivity } from "./activity/store.ts";
 
 /** What varies, as the runtime or a test gives it; the databases default to the env's shard bindings. */
 export type WorkerInputs = Omit<Deps, "database" | "shard" | "shards" | "controlPlane"> & Partial<Pick<Deps, "database" | "shard" | "shards" | "controlPlane">>;
+
+/** The runtime's own fetch, clock, randomness, ids, sleep and console: what src/index.ts deploys, and what
+ * tests start from before replacing what they control (test/support/deps.ts). */
+export const runtimeInputs = (): WorkerInputs => ({
+  fetch: (input, init) => fetch(input, init),
+  now: () => new Date(),
+  random: Math.random,
+  newId: () => crypto.randomUUID(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  log: writeJsonLine,
+});
 
 export type WorkerOptions = {
   /** Fields that replace what wrangler.toml and the secrets give (a shorter timeout, say). */

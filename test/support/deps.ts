@@ -2,17 +2,10 @@
 // src/index.ts passes them, unless the test replaces one, so each test states only what it controls (a
 // clock, the fetch toward Microsoft or the core, where the log lines go).
 import type { Deps } from "../../src/deps.ts";
-import { writeJsonLine, type Log } from "../../src/log.ts";
-import { buildDeps, type WorkerInputs } from "../../src/worker.ts";
+import type { Log } from "../../src/log.ts";
+import { buildDeps, runtimeInputs } from "../../src/worker.ts";
 
-export const runtimeInputs = (): WorkerInputs => ({
-  fetch: (input, init) => fetch(input, init),
-  now: () => new Date(),
-  random: Math.random,
-  newId: () => crypto.randomUUID(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  log: writeJsonLine,
-});
+export { runtimeInputs };
 
 export const testDeps = (overrides: Partial<Deps> = {}): Deps => buildDeps({ ...runtimeInputs(), ...overrides });
 

@@ -11,7 +11,7 @@ import { createRandom } from "./random.ts";
 import { checkCore, readBack } from "./read-back.ts";
 import type { CycleReport, SimulationOptions, SimulationSummary } from "./run-simulation.ts";
 import { createScimClient, runPool, type ScimClient, type ScimResult, type SimDeps, type Unexpected } from "./scim-client.ts";
-import { countBy, summarizeLatency, throughput, type LatencySummary } from "./stats.ts";
+import { countBy, latencyByKind, summarizeLatency, throughput } from "./stats.ts";
 import { diffUser } from "./user-diff.ts";
 
 /** A manager's app: its displayName constant and the key of its Tenant URL. */
@@ -118,8 +118,7 @@ export async function runAppsSimulation(options: AppsSimulationOptions, deps: Si
   const core = options.coreUrl ? await checkCore(options.coreUrl, options.tenantId, final, held, options.coreWaitMs ?? 30_000, deps) : undefined;
 
   const samples = clients.flatMap((c) => c.samples);
-  const byKind: Record<string, LatencySummary> = {};
-  for (const kind of new Set(samples.map((s) => s.kind))) byKind[kind] = summarizeLatency(samples.filter((s) => s.kind === kind).map((s) => s.ms));
+  const byKind = latencyByKind(samples);
   return {
     ok: unexpected.length === 0 && mismatches.length === 0 && (core?.mismatches.length ?? 0) === 0,
     baseUrl: options.baseUrl,

@@ -16,7 +16,7 @@ import {
 } from "./entra-shapes.ts";
 import { createRandom } from "./random.ts";
 import { createScimClient, runPool, type ScimResult, type SimDeps, type Unexpected } from "./scim-client.ts";
-import { countBy, summarizeLatency, throughput, type LatencySummary } from "./stats.ts";
+import { countBy, latencyByKind, summarizeLatency, throughput, type LatencySummary } from "./stats.ts";
 import { checkCore, readBack } from "./read-back.ts";
 import { diffUser } from "./user-diff.ts";
 
@@ -158,10 +158,7 @@ export async function runSimulation(options: SimulationOptions, deps: SimDeps): 
   if (options.coreUrl) core = await checkCore(options.coreUrl, options.tenantId, slots, held, options.coreWaitMs ?? 30_000, deps);
 
   const samples = client.samples;
-  const byKind: Record<string, LatencySummary> = {};
-  for (const kind of new Set(samples.map((s) => s.kind))) {
-    byKind[kind] = summarizeLatency(samples.filter((s) => s.kind === kind).map((s) => s.ms));
-  }
+  const byKind = latencyByKind(samples);
   return {
     ok: unexpected.length === 0 && mismatches.length === 0 && (core?.mismatches.length ?? 0) === 0,
     baseUrl: options.baseUrl,

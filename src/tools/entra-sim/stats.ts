@@ -37,3 +37,10 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): Recor
   }
   return counts;
 }
+
+/** Latency summaries per request kind (lookup, create, ...). */
+export function latencyByKind(samples: readonly { kind: string; ms: number }[]): Record<string, LatencySummary> {
+  const byKind: Record<string, LatencySummary> = {};
+  for (const kind of new Set(samples.map((s) => s.kind))) byKind[kind] = summarizeLatency(samples.filter((s) => s.kind === kind).map((s) => s.ms));
+  return byKind;
+}
