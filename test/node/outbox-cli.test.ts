@@ -1,6 +1,8 @@
 // `npm run outbox`, end to end: node runs src/tools/outbox/main.ts, which drives `wrangler d1 execute` against
-// the real local D1s of both shards (DB, DB_2) in a throwaway directory (its own copy of wrangler.toml and migrations, its own
-// --persist-to), never the developer's .wrangler state. Argument handling is checked without wrangler.
+// the local D1s of both shards (DB, DB_2) in a throwaway directory (its own copy of wrangler.toml and
+// migrations, its own --persist-to), never the developer's .wrangler state. The program `wrangler` is the
+// stand-in (test/support/wrangler-stand-in.ts), held to real wrangler by test/node/wrangler-contract.test.ts.
+// Argument handling is checked without wrangler.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT_USAGE, runOutboxCli } from "../../src/tools/outbox/cli.ts";
 import { d1Args } from "../../src/tools/wrangler/d1.ts";
+import { wranglerStandInEnv } from "../support/wrangler-stand-in-path.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "outbox-cli-"));
@@ -15,7 +18,7 @@ const config = join(dir, "wrangler.toml");
 const persistTo = join(dir, "state");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" };
+const env = wranglerStandInEnv(dir);
 const where = ["--persist-to", persistTo, "--config", config];
 const outbox = (...args: string[]) =>
   spawnSync(process.execPath, [join(root, "src/tools/outbox/main.ts"), ...args, ...where], { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
@@ -56,10 +59,9 @@ beforeAll(() => {
   load("DB");
   seed([row(4, TENANT_B, "failed", "85212345678", 422, "HTTP 422"), row(5, TENANT_B, "pending", "85212345679", null, null)]);
   load("DB_2");
-}, 120_000);
+}, 30_000);
 
-// Each wrangler call costs seconds, so the real-D1 checks are few; output details are checked below without it.
-describe("npm run outbox on the real local D1s of two shards", { timeout: 60_000 }, () => {
+describe("npm run outbox on the local D1s of two shards", { timeout: 30_000 }, () => {
   it("failed lists every shard's, oldest first, each with its shard, with masked numbers, and never a number in clear", () => {
     const result = outbox("failed", "--json");
     expect(result.status, result.stderr).toBe(0);

@@ -2,10 +2,10 @@
 // `npm run outbox -- redrive` shows the target and the change and asks first (--yes for scripts); --env is
 // checked against wrangler.toml before wrangler runs; an unknown option gets "did you mean"; wrangler's
 // "no such table" becomes the migrate command. In-process through the CLIs' own argv handling, and once
-// end to end: main.ts with a piped stdin answer, against a stand-in `wrangler` first on PATH (it keeps the
-// KV in a file and the audit trail's D1 in an SQLite file), since this machine cannot reach Cloudflare.
+// end to end: main.ts with a piped stdin answer, against the wrangler stand-in first on PATH
+// (test/support/wrangler-stand-in.ts), since this machine cannot reach Cloudflare.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -19,6 +19,7 @@ import { environmentsOf } from "../../src/tools/wrangler/environments.ts";
 import type { WranglerTarget } from "../../src/tools/wrangler/run.ts";
 import { createMemoryStore } from "../support/memory-store.ts";
 import { createSqliteExecute, createSqliteLedger } from "../support/sqlite-ledger.ts";
+import { wranglerStandInEnv } from "../support/wrangler-stand-in-path.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -219,55 +220,28 @@ describe("wrangler's no such table", () => {
 describe("end to end: npm run tenants with a piped answer", () => {
   const dir = mkdtempSync(join(tmpdir(), "production-writes-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const kvFile = join(dir, "kv.json");
   const log = join(dir, "wrangler.log");
-  const d1File = join(dir, "d1.sqlite");
-  // A stand-in for wrangler's KV commands (bulk get, key put/delete/list), keeping the values in kv.json,
-  // for `d1 execute` (the audit trail), on d1.sqlite with the project's migrations, and for `whoami`,
-  // logging each call, so the test sees what reached "Cloudflare".
-  writeFileSync(
-    join(dir, "wrangler"),
-    `#!${process.execPath}
-const fs = require("node:fs");
-const args = process.argv.slice(2);
-fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + "\\n");
-const kv = JSON.parse(fs.readFileSync(${JSON.stringify(kvFile)}, "utf8"));
-const save = () => fs.writeFileSync(${JSON.stringify(kvFile)}, JSON.stringify(kv));
-if (args[0] === "kv" && args[1] === "bulk" && args[2] === "get") {
-  const keys = JSON.parse(fs.readFileSync(args[3], "utf8"));
-  console.log(JSON.stringify(Object.fromEntries(keys.map((k) => [k, kv[k] ?? null]))));
-} else if (args[0] === "kv" && args[1] === "key" && args[2] === "put") {
-  kv[args[3]] = fs.readFileSync(args[args.indexOf("--path") + 1], "utf8"); save();
-} else if (args[0] === "kv" && args[1] === "key" && args[2] === "delete") {
-  delete kv[args[3]]; save();
-} else if (args[0] === "kv" && args[1] === "key" && args[2] === "list") {
-  console.log(JSON.stringify(Object.keys(kv).map((name) => ({ name }))));
-} else if (args[0] === "whoami") {
-  console.log(JSON.stringify({ email: "ann.am@telemessage.example", authType: "OAuth Token" }));
-} else if (args[0] === "d1" && args[1] === "execute") {
-  const db = new (require("node:sqlite").DatabaseSync)(${JSON.stringify(d1File)});
-  db.exec("BEGIN");
-  const results = args[args.indexOf("--command") + 1].split(";\\n").map((sql) => ({ results: db.prepare(sql).all(), success: true, meta: {} }));
-  db.exec("COMMIT");
-  console.log(JSON.stringify(results));
-} else { console.error("unexpected wrangler call"); process.exit(9); }
-`,
-  );
-  chmodSync(join(dir, "wrangler"), 0o755);
+  const state = join(dir, "state");
+  // The wrangler stand-in (test/support/wrangler-stand-in.ts) first on PATH: its KV and D1 (the audit
+  // trail) in `state` for --remote too, each call logged, so the test sees what reached "Cloudflare".
+  const env = wranglerStandInEnv(dir, { WRANGLER_STAND_IN_STATE: state, WRANGLER_STAND_IN_LOG: log });
+  const kvFile = join(state, "stand-in", "kv-TENANTS.sqlite");
+  const d1File = join(state, "stand-in", "d1-DB.sqlite");
 
   const tenants = (input: string, ...args: string[]) => {
-    writeFileSync(kvFile, JSON.stringify({ [tenantKey(TENANT)]: JSON.stringify(RECORD) }));
-    writeFileSync(log, "");
-    rmSync(d1File, { force: true });
+    rmSync(state, { recursive: true, force: true });
+    mkdirSync(join(state, "stand-in"), { recursive: true });
+    const kv = new DatabaseSync(kvFile);
+    kv.exec("CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    kv.prepare("INSERT INTO kv (key, value) VALUES (?, ?)").run(tenantKey(TENANT), JSON.stringify(RECORD));
+    kv.close();
     createSqliteExecute(d1File).db.close();
-    const result = spawnSync(process.execPath, [join(root, "src/tools/tenants/main.ts"), ...args], {
-      cwd: root,
-      input,
-      encoding: "utf8",
-      env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" },
-    });
+    writeFileSync(log, "");
+    const result = spawnSync(process.execPath, [join(root, "src/tools/tenants/main.ts"), ...args], { cwd: root, input, encoding: "utf8", env });
     const calls = readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as string[]);
-    const record = JSON.parse(JSON.parse(readFileSync(kvFile, "utf8"))[tenantKey(TENANT)]);
+    const stored = new DatabaseSync(kvFile);
+    const record = JSON.parse(stored.prepare("SELECT value FROM kv WHERE key = ?").get(tenantKey(TENANT))!.value as string);
+    stored.close();
     const d1 = new DatabaseSync(d1File);
     const audit = d1.prepare("SELECT version, actor, source, action FROM tenant_audit").all();
     d1.close();

@@ -1,13 +1,15 @@
 // `npm run tenants -- update --rename-manager / --remove-manager` end to end: node runs src/tools/tenants/main.ts,
 // which writes the record through wrangler's KV and counts and moves the users through `wrangler d1
-// execute`, on a real local D1 and KV in a throwaway directory (its own wrangler.toml, migrations and
-// --persist-to), never the developer's .wrangler state.
+// execute`, on a local D1 and KV in a throwaway directory (its own wrangler.toml, migrations and
+// --persist-to), never the developer's .wrangler state. The program `wrangler` is the stand-in
+// (test/support/wrangler-stand-in.ts), held to real wrangler by test/node/wrangler-contract.test.ts.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CoreEvent } from "../../src/core-event.ts";
+import { wranglerStandInEnv } from "../support/wrangler-stand-in-path.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "tenants-d1-"));
@@ -15,7 +17,7 @@ const config = join(dir, "wrangler.toml");
 const persistTo = join(dir, "state");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" };
+const env = wranglerStandInEnv(dir);
 const where = ["--persist-to", persistTo, "--config", config];
 const TENANT = "d1d1d1d1-0000-4000-8000-0000000000d1";
 const tenants = (...args: string[]) =>
@@ -47,13 +49,13 @@ beforeAll(() => {
   writeFileSync(join(dir, "seed.sql"), [...migrations, ...seed].join("\n"));
   const setup = spawnSync("wrangler", ["d1", "execute", "DB", "--local", ...where, "--yes", "--file", join(dir, "seed.sql")], { encoding: "utf8", env });
   expect(setup.status, setup.stderr + setup.stdout).toBe(0);
-  // Named, so nothing asks D1 where to put it (each wrangler call costs seconds): placement is tested in
-  // tenants-shards-cli.test.ts, its SQL against real D1s in test/http/shard-sizes.test.ts.
+  // Named, so nothing asks D1 where to put it: placement is tested in tenants-shards-cli.test.ts, its SQL
+  // against real D1s in test/http/shard-sizes.test.ts.
   const added = tenants("add", TENANT, "--account", "TM-1001", "--name", "Contoso", "--manager", "Ann Manager", "--manager", "Bob Boss", "--shard", "DB");
   expect(added.status, added.stderr).toBe(0);
-}, 120_000);
+}, 30_000);
 
-describe("manager changes reach the users in D1 through wrangler", { timeout: 90_000 }, () => {
+describe("manager changes reach the users in D1 through wrangler", { timeout: 30_000 }, () => {
   it("--rename-manager moves the users stored under the old name, one pending change event each, valid for the core", () => {
     const renamed = tenants("update", TENANT, "--rename-manager", "Ann Manager=Ann Smith");
     expect(renamed.status, renamed.stderr).toBe(0);

@@ -1,27 +1,29 @@
-// The real `npm run tenants` entry point, end to end: node runs src/tools/tenants/main.ts, which drives wrangler
-// against a real local KV and D1 (the ledger and audit trail) in a throwaway state directory (never the
-// developer's .wrangler/state).
+// The real `npm run tenants` entry point, end to end: node runs src/tools/tenants/main.ts, which drives the
+// program `wrangler` against a local KV and D1 (the ledger and audit trail) in a throwaway state directory
+// (never the developer's .wrangler/state). That program is the wrangler stand-in
+// (test/support/wrangler-stand-in.ts), held to real wrangler by test/node/wrangler-contract.test.ts.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TenantRecord } from "../../src/tenants/record.ts";
+import { wranglerStandInEnv } from "../support/wrangler-stand-in-path.ts";
 
 const persistTo = mkdtempSync(join(tmpdir(), "tenants-cli-"));
 afterAll(() => rmSync(persistTo, { recursive: true, force: true }));
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0", TENANTS_ACTOR: "ann.am@telemessage.example" };
+const env = wranglerStandInEnv(persistTo, { TENANTS_ACTOR: "ann.am@telemessage.example" });
 
 beforeAll(() => {
   const migrated = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], { encoding: "utf8", env });
   expect(migrated.status, migrated.stderr).toBe(0);
-}, 90_000);
+}, 30_000);
 const tenants = (...args: string[]) =>
   spawnSync(process.execPath, ["src/tools/tenants/main.ts", ...args, "--persist-to", persistTo], { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
 
 describe("npm run tenants on a real local KV", () => {
-  it("writes the record under tenant:<lower-case GUID> where wrangler (and so the Worker) reads it", { timeout: 90_000 }, () => {
+  it("writes the record under tenant:<lower-case GUID> where wrangler (and so the Worker) reads it", { timeout: 30_000 }, () => {
     const added = tenants("add", "AB0C5E9E-0000-4000-8000-0000000000AA", "--account", "TM-77", "--name", "Fabrikam", "--manager", "Ann Manager", "--shard", "DB", "--json");
     expect(added.status, added.stderr).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ action: "added", tenantId: "ab0c5e9e-0000-4000-8000-0000000000aa" });

@@ -1,0 +1,29 @@
+// Puts the wrangler stand-in (wrangler-stand-in.ts) first on a PATH, as the program `wrangler` the tools
+// spawn, and runs it directly for the contract test. Node only.
+import { spawn } from "node:child_process";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RunWrangler } from "../../src/tools/wrangler/run.ts";
+
+const PROGRAM = join(import.meta.dirname, "wrangler-stand-in.ts");
+
+/** Writes `<dir>/bin/wrangler`; returns the environment whose PATH finds it before the real one. */
+export function wranglerStandInEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const bin = join(dir, "bin");
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, "wrangler"), `#!/bin/sh\nexec "${process.execPath}" --no-warnings "${PROGRAM}" "$@"\n`);
+  chmodSync(join(bin, "wrangler"), 0o755);
+  return { ...process.env, PATH: `${bin}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0", ...extra };
+}
+
+/** The stand-in as a RunWrangler, for the tools' adapters (what src/tools/wrangler/run.ts does with the real one). */
+export const runStandIn: RunWrangler = (args) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--no-warnings", PROGRAM, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr }));
+  });
