@@ -46,6 +46,9 @@ export default defineConfig(async () => ({
           root,
           environment: "node",
           include: ["test/node/**/*.test.ts"],
+          // One Node process per pool worker for many files rather than one per file: measured on the node
+          // project alone, 148 s of CPU -> 140 s. Its tests share no module state (they spawn the tools).
+          isolate: false,
           testTimeout: 60_000,
         },
       },
