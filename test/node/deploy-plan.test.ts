@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { planDeploy, refusalOf, type WranglerConfig } from "../../src/tools/deploy/plan.ts";
+import { wranglerStandInEnv } from "../support/wrangler-stand-in-path.ts";
 
 const repoConfig = parse(readFileSync("wrangler.toml", "utf8")) as WranglerConfig & Record<string, any>;
 
@@ -130,20 +131,19 @@ describe("wrangler.toml environments", () => {
   });
 });
 
-// What `wrangler d1 migrations list` really prints, behind and current, decides whether the deploy goes on:
-// run here on a local D1 in a throwaway directory (the same command the deploy runs with --remote).
-describe("the deploy's check that no shard is behind", { timeout: 120_000 }, () => {
+// The deploy reads `wrangler d1 migrations list` to decide whether it goes on: db:migrate (migrate.ts, as a
+// developer runs it) and the checks run here through the wrangler stand-in on a throwaway local D1; that
+// real wrangler's list reads "behind" before the migrations and "current" after, through the same
+// migrationsCurrent, is held in test/node/wrangler-contract.test.ts.
+describe("the deploy's check that no shard is behind", { timeout: 30_000 }, () => {
   it("stops on a shard with a migration still to apply, and goes on once db:migrate has applied them to every shard", () => {
     const dir = mkdtempSync(join(tmpdir(), "deploy-check-"));
     try {
       cpSync("wrangler.toml", join(dir, "wrangler.toml"));
       cpSync("migrations", join(dir, "migrations"), { recursive: true });
+      const env = wranglerStandInEnv(dir);
       const wrangler = (...args: string[]) => {
-        const result = spawnSync(join(process.cwd(), "node_modules/.bin/wrangler"), [...args, "--local"], {
-          cwd: dir,
-          encoding: "utf8",
-          env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" },
-        });
+        const result = spawnSync("wrangler", [...args, "--local"], { cwd: dir, encoding: "utf8", env });
         expect(result.status, result.stderr).toBe(0);
         return result.stdout;
       };
@@ -152,11 +152,7 @@ describe("the deploy's check that no shard is behind", { timeout: 120_000 }, () 
       expect(checks.map((c) => c.args[3])).toEqual(["DB", "DB_2"]);
       expect(refusalOf(checks[1]!, wrangler("d1", "migrations", "list", "DB_2"))).toMatch(/shard DB_2 is behind/);
       // npm run db:migrate, as a developer runs it: every shard of the (local) environment.
-      const migrate = spawnSync(process.execPath, [join(process.cwd(), "src/tools/deploy/migrate.ts")], {
-        cwd: dir,
-        encoding: "utf8",
-        env: { ...process.env, PATH: `${join(process.cwd(), "node_modules/.bin")}:${process.env.PATH}`, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" },
-      });
+      const migrate = spawnSync(process.execPath, [join(process.cwd(), "src/tools/deploy/migrate.ts")], { cwd: dir, encoding: "utf8", env });
       expect(migrate.status, migrate.stderr).toBe(0);
       for (const check of checks) expect(refusalOf(check, wrangler("d1", "migrations", "list", check.args[3]!)), check.args[3]).toBeUndefined();
     } finally {

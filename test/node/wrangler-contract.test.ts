@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { executeD1Sql, queryD1, queryD1WithMeta } from "../../src/tools/wrangler/d1.ts";
 import { createWranglerKvStore } from "../../src/tools/wrangler/kv-store.ts";
 import { runWrangler, type RunWrangler, type WranglerTarget } from "../../src/tools/wrangler/run.ts";
+import { migrationsCurrent } from "../../src/tools/wrangler/shards.ts";
 import { runStandIn } from "../support/wrangler-stand-in-path.ts";
 
 const dirs: string[] = [];
@@ -26,12 +27,16 @@ const localTarget = (): WranglerTarget => {
 const AWKWARD = `O'Brien said "stop"; --not-a-flag \\ back\nslash – Zoë Ørsted 株式会社 ' OR 1=1 --`;
 const TENANT = "c0c0c0c0-0000-4000-8000-0000000000c0";
 
-/** The D1 side: migrations, one batch of the ledger's own kind of statements, the second shard, a missing table. */
+/** The D1 side: migrations listed and applied, a batch of the ledger's kind of statements, the second shard, a missing table. */
 async function d1Transcript(run: RunWrangler) {
   const target = localTarget();
   const steps: unknown[] = [];
-  const migrated = await run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", target.persistTo!]);
-  steps.push({ migrated: migrated.status });
+  // What the deploy's check reads (src/tools/deploy/plan.ts): behind before the migrations, current after.
+  const where = ["--local", "--persist-to", target.persistTo!];
+  const listed = async () => migrationsCurrent((await run(["d1", "migrations", "list", "DB", ...where])).stdout);
+  const before = await listed();
+  const migrated = await run(["d1", "migrations", "apply", "DB", ...where]);
+  steps.push({ before, migrated: migrated.status, after: await listed() });
   const execute = executeD1Sql(target, run);
   steps.push(
     await execute([
@@ -66,7 +71,7 @@ async function kvTranscript(run: RunWrangler) {
 }
 
 const EXPECTED_D1 = [
-  { migrated: 0 },
+  { before: false, migrated: 0, after: true },
   [
     [],
     [{ version: 1, changes: JSON.stringify({ name: AWKWARD }), reason: AWKWARD, publish_attempts: 0, published_at: null }],
@@ -86,7 +91,7 @@ const EXPECTED_KV = [
 ];
 
 describe("the wrangler stand-in answers as real wrangler does", { concurrent: true, timeout: 120_000 }, () => {
-  it("D1: a migrated database, a batch of inlined statements, the second shard, a missing table", async () => {
+  it("D1: migrations behind then current, a batch of inlined statements, the second shard, a missing table", async () => {
     const [real, standIn] = await Promise.all([d1Transcript(runWrangler), d1Transcript(runStandIn)]);
     expect(real).toEqual(EXPECTED_D1);
     expect(standIn).toEqual(real);

@@ -1,4 +1,4 @@
-// A stand-in for the wrangler commands the command-line tools run (`d1 execute`, `d1 migrations apply`, the
+// A stand-in for the wrangler commands the command-line tools run (`d1 execute`, `d1 migrations apply|list`, the
 // `kv` commands, `whoami`), as a program first on PATH: the tools' end-to-end tests run main.ts as an
 // operator does, spawn and argument building and JSON parsing included, at a tenth of a second a call
 // instead of the two seconds of CPU each real wrangler start costs (loading its 10 MB bundle, starting
@@ -104,12 +104,17 @@ function d1(call: Call): void {
     process.stdout.write(`${JSON.stringify(file !== undefined ? [{ results: [], success: true, meta: { duration: 0 } }] : results, null, 2)}\n`);
     return;
   }
-  if (verb === "migrations" && second === "apply" && third) {
+  if (verb === "migrations" && (second === "apply" || second === "list") && third) {
     const db = database(call, third);
     const dir = join(dirname(resolve(text(call, "--config") ?? "wrangler.toml")), "migrations");
     db.exec("CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)");
     const applied = new Set(db.prepare("SELECT name FROM d1_migrations").all().map((row) => row.name));
-    for (const name of readdirSync(dir).filter((f) => f.endsWith(".sql") && !applied.has(f)).sort()) {
+    const pending = readdirSync(dir).filter((f) => f.endsWith(".sql") && !applied.has(f)).sort();
+    if (second === "list") {
+      process.stdout.write(pending.length ? `Migrations to be applied:\n${pending.map((name) => `│ ${name} │\n`).join("")}` : "✅ No migrations to apply!\n");
+      return;
+    }
+    for (const name of pending) {
       execute(db, [...splitStatements(readFileSync(join(dir, name), "utf8")), `INSERT INTO d1_migrations (name) VALUES ('${name}')`]);
       process.stdout.write(`✅ ${name}\n`);
     }
