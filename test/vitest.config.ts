@@ -33,10 +33,12 @@ if (!chromiumFound()) {
 export default defineConfig(async () => ({
   root,
   test: {
-    // Four workers on this two-core machine: the node project's tests mostly wait on the wrangler processes
-    // they start, so two workers left a core idle. Measured, the whole suite: vitest's Duration 251 s with
-    // the default, 186 s with 4, 187 s with 6 (more workerd start-ups, and two 5 s timeouts).
-    maxWorkers: 4,
+    // Two workers, one per core of this machine. Four paid off while the node project's tests mostly waited
+    // on the real wrangler processes they started; with those on the wrangler stand-in
+    // (test/support/wrangler-stand-in.ts) the suite is bound by CPU, and every extra worker is one more workerd
+    // and module graph. Measured back to back, the whole suite (vitest run): 4 workers 130 s wall and 226 s of
+    // CPU, 3 workers 119 s and 202 s, 2 workers 111 s and 188 s.
+    maxWorkers: 2,
     projects: [
       await workersProject("workers", ["test/unit/**/*.test.ts", "test/http/**/*.test.ts"], process.env.TEST_TENANT_SHARD ?? "DB_2"),
       {
