@@ -35,7 +35,7 @@ export default defineConfig(async () => ({
   test: {
     // Two workers, one per core of this machine. Four paid off while the node project's tests mostly waited
     // on the real wrangler processes they started; with those on the wrangler stand-in
-    // (test/support/wrangler-stand-in.ts) the suite is bound by CPU, and every extra worker is one more workerd
+    // (test/support/wrangler-stand-in.mjs) the suite is bound by CPU, and every extra worker is one more workerd
     // and module graph. Measured back to back, the whole suite (vitest run): 4 workers 130 s wall and 226 s of
     // CPU, 3 workers 119 s and 202 s, 2 workers 111 s and 188 s.
     maxWorkers: 2,

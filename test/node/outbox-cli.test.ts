@@ -1,7 +1,7 @@
 // `npm run outbox`, end to end: node runs src/tools/outbox/main.ts, which drives `wrangler d1 execute` against
 // the local D1s of both shards (DB, DB_2) in a throwaway directory (its own copy of wrangler.toml and
 // migrations, its own --persist-to), never the developer's .wrangler state. The program `wrangler` is the
-// stand-in (test/support/wrangler-stand-in.ts), held to real wrangler by test/node/wrangler-contract.test.ts.
+// stand-in (test/support/wrangler-stand-in.mjs), held to real wrangler by test/node/wrangler-contract.test.ts.
 // Argument handling is checked without wrangler.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";

@@ -3,7 +3,7 @@
 // checked against wrangler.toml before wrangler runs; an unknown option gets "did you mean"; wrangler's
 // "no such table" becomes the migrate command. In-process through the CLIs' own argv handling, and once
 // end to end: main.ts with a piped stdin answer, against the wrangler stand-in first on PATH
-// (test/support/wrangler-stand-in.ts), since this machine cannot reach Cloudflare.
+// (test/support/wrangler-stand-in.mjs), since this machine cannot reach Cloudflare.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -222,7 +222,7 @@ describe("end to end: npm run tenants with a piped answer", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const log = join(dir, "wrangler.log");
   const state = join(dir, "state");
-  // The wrangler stand-in (test/support/wrangler-stand-in.ts) first on PATH: its KV and D1 (the audit
+  // The wrangler stand-in (test/support/wrangler-stand-in.mjs) first on PATH: its KV and D1 (the audit
   // trail) in `state` for --remote too, each call logged, so the test sees what reached "Cloudflare".
   const env = wranglerStandInEnv(dir, { WRANGLER_STAND_IN_STATE: state, WRANGLER_STAND_IN_LOG: log });
   const kvFile = join(state, "stand-in", "kv-TENANTS.sqlite");

@@ -1,5 +1,5 @@
 // The allow-list stores the CLI can use, held to one contract: the in-memory reference and the wrangler
-// store, here through the wrangler stand-in (test/support/wrangler-stand-in.ts), which
+// store, here through the wrangler stand-in (test/support/wrangler-stand-in.mjs), which
 // test/node/wrangler-contract.test.ts holds to real wrangler on a real local KV with the same contract. The
 // wrangler store writes into a throwaway --persist-to directory, never into the developer's .wrangler/state.
 import { mkdtempSync, rmSync } from "node:fs";

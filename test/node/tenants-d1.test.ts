@@ -2,7 +2,7 @@
 // which writes the record through wrangler's KV and counts and moves the users through `wrangler d1
 // execute`, on a local D1 and KV in a throwaway directory (its own wrangler.toml, migrations and
 // --persist-to), never the developer's .wrangler state. The program `wrangler` is the stand-in
-// (test/support/wrangler-stand-in.ts), held to real wrangler by test/node/wrangler-contract.test.ts.
+// (test/support/wrangler-stand-in.mjs), held to real wrangler by test/node/wrangler-contract.test.ts.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

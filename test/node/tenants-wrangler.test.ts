@@ -1,7 +1,7 @@
 // The real `npm run tenants` entry point, end to end: node runs src/tools/tenants/main.ts, which drives the
 // program `wrangler` against a local KV and D1 (the ledger and audit trail) in a throwaway state directory
 // (never the developer's .wrangler/state). That program is the wrangler stand-in
-// (test/support/wrangler-stand-in.ts), held to real wrangler by test/node/wrangler-contract.test.ts.
+// (test/support/wrangler-stand-in.mjs), held to real wrangler by test/node/wrangler-contract.test.ts.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

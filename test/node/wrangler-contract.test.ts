@@ -1,4 +1,4 @@
-// The wrangler stand-in (test/support/wrangler-stand-in.ts), which the command-line tools' end-to-end tests
+// The wrangler stand-in (test/support/wrangler-stand-in.mjs), which the command-line tools' end-to-end tests
 // run instead of wrangler, answers as real wrangler does: the tools' own adapters (D1 through
 // `d1 execute --json --command` with the values inlined as literals, the allow-list through the `kv`
 // commands) run the same script against the real wrangler on a real local D1 and KV and against the

@@ -1,11 +1,11 @@
-// Puts the wrangler stand-in (wrangler-stand-in.ts) first on a PATH, as the program `wrangler` the tools
+// Puts the wrangler stand-in (wrangler-stand-in.mjs) first on a PATH, as the program `wrangler` the tools
 // spawn, and runs it directly for the contract test. Node only.
 import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunWrangler } from "../../src/tools/wrangler/run.ts";
 
-const PROGRAM = join(import.meta.dirname, "wrangler-stand-in.ts");
+const PROGRAM = join(import.meta.dirname, "wrangler-stand-in.mjs");
 
 /** Writes `<dir>/bin/wrangler`; returns the environment whose PATH finds it before the real one. */
 export function wranglerStandInEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
