@@ -12,7 +12,7 @@
 // PORT, CORE_EMULATOR_PORT and CONSOLE_PORT move the three; `--persist-to <dir>` keeps all local state there
 // instead of .wrangler/state (the browser tests run the whole thing in a throwaway directory).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JWK } from "jose";
@@ -46,7 +46,7 @@ const coreToken = devVarsCoreToken() ?? process.env.CORE_TOKEN ?? DEV_CORE_TOKEN
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CORE_TOKEN: coreToken };
 
 /** Runs wrangler to completion; its output is printed when it ends, so two at once do not interleave. */
-function wrangler(args: string[]): Promise<void> {
+function wrangler(args: string[]): Promise<string> {
   return new Promise((resolve) => {
     const child = spawn("wrangler", args, { stdio: ["ignore", "pipe", "pipe"], env });
     let output = "";
@@ -58,7 +58,7 @@ function wrangler(args: string[]): Promise<void> {
         console.error(`\nwrangler ${args.join(" ")} failed (exit ${code ?? signal}).`);
         process.exit(code ?? 1);
       }
-      resolve();
+      resolve(output);
     });
   });
 }
@@ -75,12 +75,15 @@ function recordedTenants(ids: string[]): Set<string> {
 const shards = shardsOf(parse(readFileSync("wrangler.toml", "utf8")) as ShardedEnvironment);
 // Each wrangler start costs about two seconds of CPU: the shards are migrated at once (they share nothing),
 // and the development tenants go to KV in one bulk write.
-await Promise.all(shards.map((shard) => wrangler(["d1", "migrations", "apply", shard, "--local", ...persistTo])));
+const migrated = await Promise.all(shards.map((shard) => wrangler(["d1", "migrations", "apply", shard, "--local", ...persistTo])));
+// A first database (its first migration just applied, e.g. a new --persist-to) holds no audit trail to ask.
+const FIRST_MIGRATION = readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort()[0] ?? "";
+const freshDb = migrated[shards.indexOf("DB")]?.includes(FIRST_MIGRATION) ?? false;
 const devTenants = [
   [DEV_TENANT_ID, DEV_TENANT_RECORD],
   [DEV_APPS_TENANT_ID, DEV_APPS_TENANT_RECORD],
 ] as const;
-const recorded = recordedTenants(devTenants.map(([id]) => id));
+const recorded = freshDb ? new Set<string>() : recordedTenants(devTenants.map(([id]) => id));
 const unrecorded = devTenants
   .filter(([tenantId]) => !recorded.has(tenantId))
   .map(([tenantId, record]) => ({ key: tenantKey(tenantId), value: JSON.stringify({ ...record, updatedAt: new Date().toISOString() }) }));
