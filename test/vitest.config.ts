@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { CHROMIUM_PATH, chromiumFound } from "./browser/local-gateway.ts";
 import { defineConfig } from "vitest/config";
 import { readProductionVars } from "./support/wrangler-environments.ts";
+import { LongestFirst } from "./support/longest-first.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 // The core's bearer token (a secret in real environments); tests inject the core emulator. wrangler.toml
@@ -40,6 +41,7 @@ export default defineConfig(async () => ({
     // and module graph. Measured back to back, the whole suite (vitest run): 4 workers 130 s wall and 226 s of
     // CPU, 3 workers 119 s and 202 s, 2 workers 111 s and 188 s.
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
     projects: [
       await workersProject("workers", ["test/unit/**/*.test.ts", "test/http/**/*.test.ts"], process.env.TEST_TENANT_SHARD ?? "DB_2"),
       {
