@@ -69,6 +69,12 @@ describe("toolchain", () => {
     }
   });
 
+  it("uses no POSIX-only shell in its npm scripts (npm runs them with cmd.exe on Windows)", () => {
+    for (const [name, command] of Object.entries(pkg.scripts as Record<string, string>)) {
+      expect(command, `npm run ${name}`).not.toMatch(/\/dev\/null|\$\w|'|\bexport\b|;/);
+    }
+  });
+
   // The machine's own Node (20 on this project's CI image) is what an engineer without Node 22 would have.
   const olderNode = ["/usr/bin/node", "/usr/local/bin/node", "/bin/node"].find((path) => {
     if (!existsSync(path)) return false;
