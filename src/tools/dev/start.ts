@@ -11,15 +11,16 @@
 //
 // PORT, CORE_EMULATOR_PORT and CONSOLE_PORT move the three; `--persist-to <dir>` keeps all local state there
 // instead of .wrangler/state (the browser tests run the whole thing in a throwaway directory).
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { JWK } from "jose";
 import { parse } from "smol-toml";
 import { tenantKey } from "../../tenants/record.ts";
 import { shardOf } from "../../tenants/shard.ts";
 import { shardsOf, type ShardedEnvironment } from "../wrangler/shards.ts";
+import { withTempFile } from "../temp-file.ts";
+import { queryD1 } from "../wrangler/d1.ts";
+import { sqlLiteral } from "../wrangler/sql-literal.ts";
 import devAccessKey from "./dev-access-key.json" with { type: "json" };
 import { DEFAULT_DEV_EMAIL, startAccessEmulator } from "./access-emulator.ts";
 import { DEV_APPS_TENANT_ID, DEV_APPS_TENANT_RECORD, DEV_TENANT_ID, DEV_TENANT_RECORD, managerNames } from "./dev-tenant.ts";
@@ -64,11 +65,9 @@ function wrangler(args: string[]): Promise<string> {
 }
 
 /** The development tenants the audit trail already holds: changed in the console or the CLI, left alone. */
-function recordedTenants(ids: string[]): Set<string> {
-  const sql = `SELECT tenant_id FROM tenant_records WHERE tenant_id IN (${ids.map((id) => `'${id}'`).join(", ")})`;
-  const result = spawnSync("wrangler", ["d1", "execute", "DB", "--local", ...persistTo, "--json", "--command", sql], { encoding: "utf8", env });
-  if (result.status !== 0) return new Set();
-  const rows = (JSON.parse(result.stdout.slice(result.stdout.search(/^\[/m))) as { results?: { tenant_id: string }[] }[])[0]?.results ?? [];
+async function recordedTenants(ids: string[]): Promise<Set<string>> {
+  const sql = `SELECT tenant_id FROM tenant_records WHERE tenant_id IN (${ids.map(sqlLiteral).join(", ")})`;
+  const rows = await queryD1<{ tenant_id: string }>({ remote: false, ...(persistAt >= 0 ? { persistTo: persistTo[1] } : {}) }, sql).catch(() => []);
   return new Set(rows.map((row) => row.tenant_id));
 }
 
@@ -83,15 +82,12 @@ const devTenants = [
   [DEV_TENANT_ID, DEV_TENANT_RECORD],
   [DEV_APPS_TENANT_ID, DEV_APPS_TENANT_RECORD],
 ] as const;
-const recorded = freshDb ? new Set<string>() : recordedTenants(devTenants.map(([id]) => id));
+const recorded = freshDb ? new Set<string>() : await recordedTenants(devTenants.map(([id]) => id));
 const unrecorded = devTenants
   .filter(([tenantId]) => !recorded.has(tenantId))
   .map(([tenantId, record]) => ({ key: tenantKey(tenantId), value: JSON.stringify({ ...record, updatedAt: new Date().toISOString() }) }));
 if (unrecorded.length) {
-  const dir = mkdtempSync(join(tmpdir(), "npm-start-"));
-  writeFileSync(join(dir, "tenants.json"), JSON.stringify(unrecorded));
-  await wrangler(["kv", "bulk", "put", join(dir, "tenants.json"), "--binding", "TENANTS", "--local", ...persistTo]);
-  rmSync(dir, { recursive: true, force: true });
+  await withTempFile(JSON.stringify(unrecorded), (path) => wrangler(["kv", "bulk", "put", path, "--binding", "TENANTS", "--local", ...persistTo]));
 }
 
 // The console's Access application, as the local configuration names it (wrangler.toml [vars]).

@@ -4,10 +4,8 @@
 // Reads go through `wrangler kv bulk get`, whose JSON says "no value" as null. (`kv key get` prints the
 // words "Value not found" locally and fails with an HTTP 404 remotely; neither is a clean signal.) Writes
 // pass the value in a file (--path), so no JSON is ever parsed as command-line flags.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { StoredEntry, TenantStore } from "../../tenants/store.ts";
+import { withTempFile } from "../temp-file.ts";
 import { parseJsonOutput, runWrangler, targetFlags, WranglerError, type RunWrangler, type WranglerTarget } from "./run.ts";
 
 export type { WranglerTarget } from "./run.ts";
@@ -70,15 +68,4 @@ function bulkValue(value: unknown): string | null {
   const inner = typeof value === "object" && value !== null && "value" in value ? (value as { value: unknown }).value : value;
   if (inner === null || inner === undefined) return null;
   return typeof inner === "string" ? inner : JSON.stringify(inner);
-}
-
-async function withTempFile<T>(content: string, use: (path: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), "tenants-"));
-  try {
-    const path = join(dir, "value");
-    await writeFile(path, content, { mode: 0o600 });
-    return await use(path);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
