@@ -154,7 +154,7 @@ async function main(): Promise<number> {
         return (await d1.batch(statements.map((sql) => d1.prepare(sql)))).map((r) => r.results as Record<string, unknown>[]);
       },
       store: {
-        get: async (key) => (await gw.kv.get(key)) ?? undefined,
+        get: async (key) => (await gw.kv.get(key, "text")) ?? undefined,
         put: (key, value) => gw.kv.put(key, value),
         delete: (key) => gw.kv.delete(key),
         list: async () => {
@@ -163,7 +163,7 @@ async function main(): Promise<number> {
       },
       // The soak's allow-list has no ledger (its records are put straight into KV): the flip is a KV write.
       recordShard: async (tenantId, shard, at) => {
-        const record = JSON.parse((await gw.kv.get(`tenant:${tenantId}`)) ?? "{}") as Record<string, unknown>;
+        const record = JSON.parse((await gw.kv.get(`tenant:${tenantId}`, "text")) ?? "{}") as Record<string, unknown>;
         await gw.kv.put(`tenant:${tenantId}`, JSON.stringify({ ...record, shard, updatedAt: at }));
       },
       now: () => new Date(),
@@ -258,7 +258,7 @@ async function main(): Promise<number> {
     // Each tenant's users from the shard its record names now; every shard's events.
     const homes = new Map<string, ShardName>();
     for (const t of tenants) {
-      const stored = parseStoredRecord((await gw.kv.get(`tenant:${t.id}`)) ?? "");
+      const stored = parseStoredRecord((await gw.kv.get(`tenant:${t.id}`, "text")) ?? "");
       homes.set(t.id, stored.ok ? shardOf(stored.record) : "DB");
     }
     // A moved tenant's event may be on both shards: delivered from either side counts (the consumer records a

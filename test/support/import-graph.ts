@@ -2,10 +2,12 @@
 // module specifier of a file (static imports and re-exports over any number of lines, `import "x"`, dynamic
 // `import()`, type-only imports alike), so nothing here guesses with a regex. Relative specifiers are
 // resolved to files; everything else (packages, `node:*`, `cloudflare:*`) is kept as written.
+// `typescript-api` is TypeScript 5.9 (an npm alias in package.json): the type check runs TypeScript 7, whose
+// compiler is native and has no JavaScript API; 5.9's is the public one that offers preProcessFile.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
-import ts from "typescript";
+import ts from "typescript-api";
 
 export type ModuleImports = {
   /** Project files this module imports, as paths relative to the repository root (src/...). */
