@@ -72,9 +72,11 @@ async function recordedTenants(ids: string[]): Promise<Set<string>> {
 }
 
 const shards = shardsOf(parse(readFileSync("wrangler.toml", "utf8")) as ShardedEnvironment);
-// Each wrangler start costs about two seconds of CPU: the shards are migrated at once (they share nothing),
-// and the development tenants go to KV in one bulk write.
-const migrated = await Promise.all(shards.map((shard) => wrangler(["d1", "migrations", "apply", shard, "--local", ...persistTo])));
+// One shard after the other: two wrangler processes on one --persist-to share Miniflare's local storage, and
+// migrating the shards at once failed with SQLITE_BUSY ("database is locked") in one of eight test runs.
+// The development tenants go to KV in one bulk write (each wrangler start costs about two seconds of CPU).
+const migrated: string[] = [];
+for (const shard of shards) migrated.push(await wrangler(["d1", "migrations", "apply", shard, "--local", ...persistTo]));
 // A first database (its first migration just applied, e.g. a new --persist-to) holds no audit trail to ask.
 const FIRST_MIGRATION = readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort()[0] ?? "";
 const freshDb = migrated[shards.indexOf("DB")]?.includes(FIRST_MIGRATION) ?? false;
