@@ -3,12 +3,15 @@
 // every flag the line uses must appear in that help; each `npx wrangler <command>` is looked up in wrangler's
 // command tree for its flags: wrangler's exported experimental_getWranglerCommands() (the tree its own --help
 // prints), read once in this process instead of one wrangler start per command (about 1.3 s of CPU each).
+// The `--help` runs (some twenty distinct ones, about half a second of CPU each) run a few at a time before
+// the checks read them, instead of one after the other: the file's wall time was 34 s of one core.
 // Commands that start servers or deploy are never run for real here: `npm start` and `npm test` are run by
 // .ci/run itself.
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { experimental_getWranglerCommands } from "wrangler";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -22,13 +25,25 @@ const NOT_RUN_HERE = new Set(["start", "test"]);
 
 type Found = { doc: string; line: string };
 
-/** Command lines in fenced blocks and in inline code, joined across trailing backslashes. */
+/**
+ * Command lines in shell blocks (a fence with no language or sh, bash, shell) and in inline code, joined across
+ * trailing backslashes. Fences are read line by line, opening and closing in turn: a pattern over the whole
+ * text took a ```json block's closing fence for an opening one and skipped the shell block after it.
+ */
 function commandLines(text: string): string[] {
   const lines: string[] = [];
-  for (const block of text.matchAll(/```(?:sh|bash|shell)?\n([\s\S]*?)```/g)) {
-    lines.push(...(block[1] ?? "").replace(/\\\n\s*/g, " ").split("\n"));
+  let fence: { shell: boolean; body: string[] } | undefined;
+  const prose: string[] = [];
+  for (const line of text.split("\n")) {
+    const marker = /^\s*```\s*([\w-]*)/.exec(line);
+    if (marker && !fence) fence = { shell: ["", "sh", "bash", "shell"].includes(marker[1] ?? ""), body: [] };
+    else if (marker && fence) {
+      if (fence.shell) lines.push(...fence.body.join("\n").replace(/\\\n\s*/g, " ").split("\n"));
+      fence = undefined;
+    } else if (fence) fence.body.push(line);
+    else prose.push(line);
   }
-  for (const span of text.matchAll(/`([^`\n]+)`/g)) lines.push(span[1] ?? "");
+  for (const span of prose.join("\n").matchAll(/`([^`\n]+)`/g)) lines.push(span[1] ?? "");
   return lines.map((l) => l.replace(/\s+#.*$/, "").trim()).filter(Boolean);
 }
 
@@ -54,35 +69,73 @@ type WranglerNode = { definition?: { type?: string; args?: object }; subtree: Ma
 const flagNames = (args: object): string[] =>
   Object.entries(args).flatMap(([name, arg]) => [name, ...[(arg as { alias?: string | string[] }).alias ?? []].flat()].map((n) => `--${n}`));
 
-const ran = new Map<string, SpawnSyncReturns<string>>();
-/** Runs a command once per distinct argument list (several doc lines share a wrangler command). */
-function run(command: string, args: string[]) {
-  const key = [command, ...args].join("\u0000");
-  let result = ran.get(key);
-  if (!result) {
-    result = spawnSync(command, args, { cwd: root, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" }, timeout: 60_000 });
-    ran.set(key, result);
-  }
-  return result;
+type Ran = { status: number | null; output: string };
+
+/** Runs a command and keeps its exit status and output (stdout then stderr). */
+function run(command: string, args: string[]): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" }, timeout: 60_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => void (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
+    child.on("error", (error) => resolve({ status: null, output: `${stdout}${stderr}${command}: ${error.message}` }));
+    child.on("close", (status) => resolve({ status, output: `${stdout}${stderr}` }));
+  });
 }
 
+/** The `--help` run that checks a documented `npm run` line: the script's own command, after its subcommand. */
+function helpRunOf(script: string, rest: string): [string, string[]] {
+  const words = rest.trim().split(/\s+/).filter(Boolean);
+  const subcommand = WITH_SUBCOMMANDS.has(script) && words[0] && !words[0].startsWith("-") ? [words[0]] : [];
+  // `node <file>` runs on this Node, anything else through npm.
+  const file = /^node (\S+)$/.exec(scripts[script] ?? "")?.[1];
+  return file ? [process.execPath, [file, ...subcommand, "--help"]] : ["npm", ["run", "-s", script, "--", ...subcommand, "--help"]];
+}
+
+const parsedRun = (command: string) => {
+  const [, script = "", rest = ""] = /^npm run (?:-s )?([\w:-]+)(?: --(.*))?$/.exec(command) ?? [];
+  return { script, rest };
+};
+
+/** Each distinct help run's result, by its command line; filled before the checks. */
+const helps = new Map<string, Ran>();
+const helpKey = ([command, args]: [string, string[]]) => [command, ...args].join("\u0000");
+
+beforeAll(async () => {
+  const pending = new Map<string, [string, string[]]>();
+  for (const command of npmRuns.keys()) {
+    const { script, rest } = parsedRun(command);
+    if (scripts[script] === undefined || NOT_RUN_HERE.has(script)) continue;
+    const help = helpRunOf(script, rest);
+    pending.set(helpKey(help), help);
+  }
+  const queue = [...pending];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) helps.set(next[0], await run(...next[1]));
+  };
+  await Promise.all(Array.from({ length: availableParallelism() }, worker));
+}, 240_000);
+
 describe("the commands the docs show", () => {
+  it("reads the shell block after a block in another language, and no command out of a json block", () => {
+    const text = ["```json", '{ "run": "npm run json-only" }', "```", "Then:", "```sh", "npm run after-json -- --flag \\", "  --more", "```"].join("\n");
+    expect(commandLines(text)).toEqual(["npm run after-json -- --flag  --more"]);
+  });
+
   it("finds the commands at all (the extraction itself works)", () => {
     expect([...npmRuns.keys()].some((c) => c.startsWith("npm run tenants -- add"))).toBe(true);
     expect([...wranglers.keys()].some((c) => c.startsWith("npx wrangler rollback"))).toBe(true);
   });
 
   it.each([...npmRuns].map(([command, where]) => [command, where] as const))("%s", (command, where) => {
-    const [, script = "", rest = ""] = /^npm run (?:-s )?([\w:-]+)(?: --(.*))?$/.exec(command) ?? [];
+    const { script, rest } = parsedRun(command);
     expect(scripts[script], `${where.doc}: "${command}" names no npm script`).toBeDefined();
     if (NOT_RUN_HERE.has(script)) return;
-    const words = rest.trim().split(/\s+/).filter(Boolean);
-    const subcommand = WITH_SUBCOMMANDS.has(script) && words[0] && !words[0].startsWith("-") ? [words[0]] : [];
-    // The script's own command with --help: `node <file>` runs on this Node, anything else through npm.
-    const file = /^node (\S+)$/.exec(scripts[script] ?? "")?.[1];
-    const result = file ? run(process.execPath, [file, ...subcommand, "--help"]) : run("npm", ["run", "-s", script, "--", ...subcommand, "--help"]);
-    const help = `${result.stdout}${result.stderr}`;
-    expect(result.status, `${where.doc}: \`${command}\` --help exited ${result.status}:\n${help}`).toBe(0);
+    const result = helps.get(helpKey(helpRunOf(script, rest)));
+    expect(result, `${where.doc}: \`${command}\`: its --help never ran`).toBeDefined();
+    const help = result!.output;
+    expect(result!.status, `${where.doc}: \`${command}\` --help exited ${result!.status}:\n${help}`).toBe(0);
     for (const flag of flagsOf(rest)) expect(help, `${where.doc}: \`${command}\` uses ${flag}, which its --help does not list`).toContain(flag);
   });
 
