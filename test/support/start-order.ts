@@ -15,8 +15,10 @@
 // Measured with every cache removed (a clean clone, as CI runs it), `npm test` back to back on this machine
 // (2 cores), whose speed moves by a fifth within an hour, so only neighbours compare: projects one after the
 // other on 2 workers (vitest's default order) 137.2 and 137.5 s; this order on 3 workers 128.6 and 128.7 s,
-// on 4 workers 132.2 s (each more workerd costs more CPU than the core it fills). Earlier, faster: 2 workers
-// 119.5 s, 3: 110.7 s, 4: 106.4 s.
+// on 4 workers 132.2 s (each more workerd costs more CPU than the core it fills); doc-commands, whose --help
+// runs then went one at a time, was a third waiter in those runs. Earlier, faster: 2 workers 119.5 s, 3:
+// 110.7 s, 4: 106.4 s. As committed (doc-commands runs its --help a core each, among the rest): 116.3 s, and
+// 121.8 s for the default order right after.
 //
 // Within each part, vitest's own order: the longest of the last run first (its timing cache), and without one
 // (a clean clone) the largest file first, which is wrong for the small long-running files: LONGEST names them.
