@@ -1,7 +1,14 @@
-// Drives the real Worker (exports.default.fetch) against the local D1/KV/Queue bindings, as Entra would.
+// Drives the real Worker against the local D1/KV/Queue bindings, as Entra would: its own fetch handler (the
+// default export of src/index.ts), called with this workerd's bindings and an execution context whose
+// waitUntil work (the outbox relay) goes on after the answer, as in production.
+//
+// Called directly rather than through the runtime's loopback (`exports.default.fetch`, a subrequest to itself):
+// the loopback cost 5.3 ms per SCIM filter request against 2.4 ms direct (300 of each in one test), and the
+// Worker's files made some thousands of them: the project alone 87 s of CPU -> 76 s, all 1,024 tests passing
+// both ways. Tests about the runtime's own path keep it (health, console-access, the Entra simulator's files).
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
 import type { JWK } from "jose";
+import worker from "../../src/index.ts";
 import devKey from "../../src/tools/dev/dev-signing-key.json";
 import { signDevToken } from "../../src/tools/dev/dev-token.ts";
 import { tenantKey, type TenantRecord } from "../../src/tenants/record.ts";
@@ -50,7 +57,7 @@ export async function call(
     headers["Content-Type"] ??= "application/scim+json";
   }
   const url = path.startsWith("http") ? path : `${BASE}${path}`;
-  const res = await exports.default.fetch(new Request(url, { method, headers, ...(body !== undefined ? { body } : {}) }));
+  const res = await worker.fetch(new Request(url, { method, headers, ...(body !== undefined ? { body } : {}) }), env, createExecutionContext());
   const text = await res.text();
   let parsed: unknown;
   try {
