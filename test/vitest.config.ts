@@ -39,7 +39,8 @@ export default defineConfig(async () => ({
     // One worker per core and one more, in the order of support/start-order.ts: the files that mostly wait on
     // the programs they start (the browser test, the wrangler contract) each take a worker beside the Worker's
     // files, whose first workerd starts meanwhile. Measured on this machine (2 cores) with every cache removed,
-    // back to back: 2 workers 137 s, 3: 129 s, 4: 132 s (each workerd costs about 4 s of CPU).
+    // back to back: vitest's own order on 2 workers 137 s, this order on 3: 129 s, on 4: 132 s; with the later
+    // changes, 3 workers 101.6 and 107.8 s, 4 workers 107.4 and 108.4 s (each workerd costs about 4 s of CPU).
     maxWorkers: availableParallelism() + 1,
     sequence: { sequencer: StartOrder },
     projects: [
