@@ -7,12 +7,12 @@
 // the checks read them, instead of one after the other: the file's wall time was 34 s of one core.
 // Commands that start servers or deploy are never run for real here: `npm start` and `npm test` are run by
 // .ci/run itself.
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { experimental_getWranglerCommands } from "wrangler";
+import { runCommand } from "../../src/tools/run-command.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts as Record<string, string>;
@@ -72,17 +72,11 @@ const flagNames = (args: object): string[] =>
 type Ran = { status: number | null; output: string };
 
 /** Runs a command and keeps its exit status and output (stdout then stderr). */
-function run(command: string, args: string[]): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" }, timeout: 60_000 });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => void (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
-    child.on("error", (error) => resolve({ status: null, output: `${stdout}${stderr}${command}: ${error.message}` }));
-    child.on("close", (status) => resolve({ status, output: `${stdout}${stderr}` }));
-  });
-}
+const run = (command: string, args: string[]): Promise<Ran> =>
+  runCommand(command, args, { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" }, timeoutMs: 60_000 }).then(
+    (result) => ({ status: result.status, output: `${result.stdout}${result.stderr}` }),
+    (error: Error) => ({ status: null, output: `${command}: ${error.message}` }),
+  );
 
 /** The `--help` run that checks a documented `npm run` line: the script's own command, after its subcommand. */
 function helpRunOf(script: string, rest: string): [string, string[]] {

@@ -50,7 +50,7 @@ const LONGEST = [
 ];
 
 /** The part of the schedule a file belongs to (see above); the Worker's project is named "workers". */
-export function partOf(path: string, project: string): number {
+function partOf(path: string, project: string): number {
   if (WAITERS.includes(path)) return 0;
   return project === "workers" ? 1 : 2;
 }

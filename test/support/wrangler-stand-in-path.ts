@@ -1,8 +1,8 @@
 // Puts the wrangler stand-in (wrangler-stand-in.mjs) first on a PATH, as the program `wrangler` the tools
 // spawn, and runs it directly for the contract test. Node only.
-import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { runCommand } from "../../src/tools/run-command.ts";
 import type { RunWrangler } from "../../src/tools/wrangler/run.ts";
 
 const PROGRAM = join(import.meta.dirname, "wrangler-stand-in.mjs");
@@ -17,13 +17,4 @@ export function wranglerStandInEnv(dir: string, extra: Record<string, string> = 
 }
 
 /** The stand-in as a RunWrangler, for the tools' adapters (what src/tools/wrangler/run.ts does with the real one). */
-export const runStandIn: RunWrangler = (args) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--no-warnings", PROGRAM, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr }));
-  });
+export const runStandIn: RunWrangler = (args) => runCommand(process.execPath, ["--no-warnings", PROGRAM, ...args]);

@@ -20,6 +20,7 @@ import { shardOf } from "../../tenants/shard.ts";
 import { shardsOf, type ShardedEnvironment } from "../wrangler/shards.ts";
 import { withTempFile } from "../temp-file.ts";
 import { queryD1 } from "../wrangler/d1.ts";
+import { runWrangler } from "../wrangler/run.ts";
 import { sqlLiteral } from "../wrangler/sql-literal.ts";
 import devAccessKey from "./dev-access-key.json" with { type: "json" };
 import { DEFAULT_DEV_EMAIL, startAccessEmulator } from "./access-emulator.ts";
@@ -46,22 +47,15 @@ const coreToken = devVarsCoreToken() ?? process.env.CORE_TOKEN ?? DEV_CORE_TOKEN
 // With [secrets] in wrangler.toml, wrangler dev also takes CORE_TOKEN from the environment.
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CORE_TOKEN: coreToken };
 
-/** Runs wrangler to completion; its output is printed when it ends, so two at once do not interleave. */
-function wrangler(args: string[]): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn("wrangler", args, { stdio: ["ignore", "pipe", "pipe"], env });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => void (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => void (output += chunk.toString()));
-    child.on("close", (code, signal) => {
-      process.stdout.write(output);
-      if (code !== 0) {
-        console.error(`\nwrangler ${args.join(" ")} failed (exit ${code ?? signal}).`);
-        process.exit(code ?? 1);
-      }
-      resolve(output);
-    });
-  });
+/** Runs one setup step of wrangler to completion, prints what it printed, and stops npm start if it failed. */
+async function wrangler(args: string[]): Promise<string> {
+  const result = await runWrangler(args);
+  process.stdout.write(`${result.stdout}${result.stderr}`);
+  if (result.status !== 0) {
+    console.error(`\nwrangler ${args.join(" ")} failed (exit ${result.status}).`);
+    process.exit(result.status);
+  }
+  return result.stdout;
 }
 
 /** The development tenants the audit trail already holds: changed in the console or the CLI, left alone. */

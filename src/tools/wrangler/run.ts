@@ -1,7 +1,7 @@
 // Running the project's wrangler from the command-line tools: which copy of a binding to reach (local
 // state, or Cloudflare's with --remote --env, reusing the operator's `wrangler login`), reading its JSON
 // output, and turning a failure into one readable error. Node only.
-import { spawn } from "node:child_process";
+import { runCommand, type CommandResult } from "../run-command.ts";
 
 export type WranglerTarget = {
   /** Cloudflare's binding of the environment `env` instead of the local one. */
@@ -14,7 +14,7 @@ export type WranglerTarget = {
   config?: string;
 };
 
-export type WranglerResult = { status: number; stdout: string; stderr: string };
+export type WranglerResult = CommandResult;
 export type RunWrangler = (args: string[]) => Promise<WranglerResult>;
 
 /** The flags that point a wrangler command at the target. */
@@ -50,15 +50,4 @@ export class WranglerError extends Error {
 
 /** Runs the project's wrangler (npm scripts put node_modules/.bin first on PATH). */
 export const runWrangler: RunWrangler = (args) =>
-  new Promise((resolve, reject) => {
-    const child = spawn("wrangler", args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ status: code ?? (signal ? 128 : 1), stdout, stderr }));
-  });
+  runCommand("wrangler", args, { env: { ...process.env, WRANGLER_SEND_METRICS: "false", FORCE_COLOR: "0" } });
