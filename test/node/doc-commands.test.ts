@@ -12,7 +12,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { experimental_getWranglerCommands } from "wrangler";
-import { runCommand } from "../../src/tools/run-command.ts";
+import { runCommand } from "../../src/tools/command-output.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts as Record<string, string>;

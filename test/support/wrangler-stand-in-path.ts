@@ -2,7 +2,7 @@
 // spawn, and runs it directly for the contract test. Node only.
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCommand } from "../../src/tools/run-command.ts";
+import { runCommand } from "../../src/tools/command-output.ts";
 import type { RunWrangler } from "../../src/tools/wrangler/run.ts";
 
 const PROGRAM = join(import.meta.dirname, "wrangler-stand-in.mjs");

@@ -1,7 +1,7 @@
 // Running the project's wrangler from the command-line tools: which copy of a binding to reach (local
 // state, or Cloudflare's with --remote --env, reusing the operator's `wrangler login`), reading its JSON
 // output, and turning a failure into one readable error. Node only.
-import { runCommand, type CommandResult } from "../run-command.ts";
+import { runCommand, type CommandResult } from "../command-output.ts";
 
 export type WranglerTarget = {
   /** Cloudflare's binding of the environment `env` instead of the local one. */
